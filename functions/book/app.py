@@ -1,0 +1,30 @@
+"""POST /bookings: book one appointment."""
+
+from dataclasses import asdict
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.metrics import MetricUnit
+
+from http_api import create_api, entry_point, json_body, respond
+from terminbuchung import bookings, clock
+from terminbuchung.config import site_config
+from terminbuchung.forms import BookingForm, parse
+from terminbuchung.references import secret_key
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+app = create_api(logger)
+
+
+@app.post("/bookings")
+def book() -> Response[str]:
+    form = parse(BookingForm, json_body(app))
+    confirmation = bookings.book(form, site_config(), clock.now(), secret_key())
+    metrics.add_dimension("location", confirmation.location)
+    metrics.add_metric("BookingCreated", MetricUnit.Count, 1)
+    return respond(201, asdict(confirmation))
+
+
+lambda_handler = entry_point(app, logger, tracer, metrics)

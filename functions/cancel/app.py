@@ -1,0 +1,25 @@
+"""POST /bookings/{reference}/cancel: a citizen cancels with the token from the e-mail."""
+
+from dataclasses import asdict
+
+from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.event_handler import Response
+
+from http_api import create_api, entry_point, json_body, respond
+from terminbuchung import bookings, clock
+from terminbuchung.forms import CancelForm, parse
+from terminbuchung.references import secret_key
+
+logger = Logger()
+tracer = Tracer()
+app = create_api(logger)
+
+
+@app.post("/bookings/<reference>/cancel")
+def cancel_booking(reference: str) -> Response[str]:
+    form = parse(CancelForm, json_body(app))
+    cancellation = bookings.cancel(reference, form.token, clock.now(), secret_key())
+    return respond(200, asdict(cancellation))
+
+
+lambda_handler = entry_point(app, logger, tracer)

@@ -1,0 +1,31 @@
+"""GET /locations and GET /locations/{location}/slots: what can be booked."""
+
+from dataclasses import asdict
+
+from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.event_handler import Response
+
+from http_api import create_api, entry_point, respond
+from terminbuchung import clock, offers
+from terminbuchung.config import site_config
+from terminbuchung.forms import SlotQuery, parse
+
+logger = Logger()
+tracer = Tracer()
+app = create_api(logger)
+
+
+@app.get("/locations")
+def list_locations() -> Response[str]:
+    locations = offers.list_locations(site_config())
+    return respond(200, {"locations": [asdict(location) for location in locations]})
+
+
+@app.get("/locations/<location>/slots")
+def list_free_slots(location: str) -> Response[str]:
+    query = parse(SlotQuery, app.current_event.query_string_parameters or {})
+    slots = offers.free_slots(site_config(), location, query, clock.now())
+    return respond(200, {"location": location, "slots": [asdict(slot) for slot in slots]})
+
+
+lambda_handler = entry_point(app, logger, tracer)

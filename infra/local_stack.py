@@ -1,0 +1,224 @@
+"""The whole stack on one machine: `make dev` (what `sam local start-api` does, without Docker).
+
+Reads the routes of template.yaml and serves them at http://127.0.0.1:3000 by invoking the
+very same handlers with API Gateway HTTP API events. AWS is in memory (moto), or DynamoDB
+Local when --dynamodb-endpoint is given (the integration tests). At start the table is
+created from the template and the daily release runs once.
+
+    python -m infra.local_stack [--port 3000] [--dynamodb-endpoint http://localhost:8000]
+"""
+
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+import time
+import traceback
+from contextlib import nullcontext
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import urlsplit
+
+from infra.http_events import http_api_event, http_response
+from infra.lambda_runtime import LocalFunction
+from infra.template import Cors, Route, Template
+
+LOCAL_TABLE = "terminbuchung-local"
+# For the local stack only: in AWS the key comes from Secrets Manager.
+LOCAL_TOKEN_KEY = "local-development-key-not-for-production"
+LOCAL_ORIGINS = "http://127.0.0.1:3000,http://localhost:3000"
+
+
+def local_environment(dynamodb_endpoint: str | None, template: Template) -> dict[str, str]:
+    environment = template.environment({"BookingTable": LOCAL_TABLE})
+    environment.update(
+        {
+            "AWS_REGION": "eu-central-1",
+            "AWS_DEFAULT_REGION": "eu-central-1",
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "TOKEN_KEY": LOCAL_TOKEN_KEY,
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "POWERTOOLS_METRICS_DISABLED": "true",
+        }
+    )
+    if dynamodb_endpoint:
+        environment["DYNAMODB_ENDPOINT"] = dynamodb_endpoint
+    return environment
+
+
+class LocalStack:
+    def __init__(self, template: Template, serialize: bool) -> None:
+        self.template = template
+        self.routes = template.routes()
+        self.cors = template.cors()
+        self.functions = {
+            route.function: LocalFunction(route.function, route.code_dir, route.handler)
+            for route in self.routes
+        }
+        # moto's in-memory backend is not built for concurrent writers; DynamoDB Local is.
+        self.gate: Any = threading.Lock() if serialize else nullcontext()
+
+    def create_table(self) -> None:
+        import boto3
+
+        client = boto3.client("dynamodb", endpoint_url=os.environ.get("DYNAMODB_ENDPOINT"))
+        if LOCAL_TABLE in client.list_tables()["TableNames"]:
+            return
+        client.create_table(**self.template.table(LOCAL_TABLE))
+        client.get_waiter("table_exists").wait(TableName=LOCAL_TABLE)
+        if attribute := self.template.ttl_attribute():
+            client.update_time_to_live(
+                TableName=LOCAL_TABLE,
+                TimeToLiveSpecification={"Enabled": True, "AttributeName": attribute},
+            )
+
+    def release(self) -> dict[str, Any]:
+        from terminbuchung import clock
+        from terminbuchung.config import site_config
+        from terminbuchung.release import release_slots
+
+        with self.gate:
+            report = release_slots(site_config(), clock.now())
+        return {
+            "created": report.created.total(),
+            "resized": report.resized,
+            "by_day": {f"{loc} {day}": n for (loc, day), n in sorted(report.created.items())},
+        }
+
+    def route(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+        for route in self.routes:
+            params = route.match(method, path)
+            if params is not None:
+                return route, params
+        return None
+
+    def invoke(self, route: Route, event: dict[str, Any]) -> Any:
+        with self.gate:
+            return self.functions[route.function].invoke(event)
+
+
+def cors_headers(cors: Cors, origin: str | None, preflight: bool) -> list[tuple[str, str]]:
+    """What API Gateway adds for the template's CorsConfiguration."""
+    if not origin or not (origin in cors.allow_origins or "*" in cors.allow_origins):
+        return []
+    headers = [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
+    if preflight:
+        headers += [
+            ("Access-Control-Allow-Methods", ",".join(cors.allow_methods)),
+            ("Access-Control-Allow-Headers", ",".join(cors.allow_headers)),
+            ("Access-Control-Max-Age", str(cors.max_age)),
+        ]
+    return headers
+
+
+def make_handler(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "terminbuchung-local"
+
+        def _send(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
+            self.send_response(status)
+            for name, value in headers:
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def _json(self, status: int, payload: Any, extra: list[tuple[str, str]] = ()) -> None:  # type: ignore[assignment]
+            body = json.dumps(payload, ensure_ascii=False, indent=1).encode()
+            self._send(status, [("Content-Type", "application/json; charset=utf-8"), *extra], body)
+
+        def _handle(self) -> None:
+            started = time.perf_counter()
+            url = urlsplit(self.path)
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            origin = self.headers.get("Origin")
+            status = self._dispatch(url.path, url.query, body, origin)
+            elapsed = (time.perf_counter() - started) * 1000
+            print(f"{self.command} {url.path} -> {status} ({elapsed:.0f} ms)", file=sys.stderr)
+
+        def _dispatch(self, path: str, query: str, body: bytes, origin: str | None) -> int:
+            if self.command == "OPTIONS" and self.headers.get("Access-Control-Request-Method"):
+                self._send(204, cors_headers(stack.cors, origin, preflight=True), b"")
+                return 204
+            if path == "/_dev/release" and self.command == "POST":
+                self._json(200, stack.release())
+                return 200
+            found = stack.route(self.command, path)
+            if found is None:
+                # API Gateway's own answer for a route the API does not have.
+                self._json(404, {"message": "Not Found"}, cors_headers(stack.cors, origin, False))
+                return 404
+            route, params = found
+            event = http_api_event(
+                route,
+                params,
+                method=self.command,
+                path=path,
+                raw_query=query,
+                headers=self.headers.items(),
+                body=body,
+                source_ip=self.client_address[0],
+            )
+            try:
+                result = stack.invoke(route, event)
+            except Exception:
+                # What API Gateway answers when the function itself fails.
+                traceback.print_exc()
+                self._json(500, {"message": "Internal Server Error"})
+                return 500
+            status, headers, payload = http_response(result)
+            self._send(status, headers + cors_headers(stack.cors, origin, False), payload)
+            return status
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_HEAD = _handle
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            pass  # one line per request is printed by _handle, without client addresses
+
+    return Handler
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    parser.add_argument("--dynamodb-endpoint", default=os.environ.get("DYNAMODB_ENDPOINT"))
+    parser.add_argument("--no-release", action="store_true", help="do not release slots at start")
+    args = parser.parse_args(argv)
+
+    origins = os.environ.get("ALLOWED_ORIGINS", LOCAL_ORIGINS)
+    template = Template(parameters={"AllowedOrigins": origins, "Stage": "dev"})
+    os.environ.update(local_environment(args.dynamodb_endpoint, template))
+    if not args.dynamodb_endpoint:
+        from moto import mock_aws
+
+        mock_aws().start()
+
+    stack = LocalStack(template, serialize=not args.dynamodb_endpoint)
+    stack.create_table()
+    if not args.no_release:
+        released = stack.release()
+        print(f"released {released['created']} slots", file=sys.stderr)
+
+    server = ThreadingHTTPServer((args.host, args.port), make_handler(stack))
+    server.daemon_threads = True
+    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
+    backend = args.dynamodb_endpoint or "moto (in memory)"
+    print(f"Terminbuchung läuft: http://{args.host}:{server.server_port}/  (DynamoDB: {backend})")
+    print("Beenden mit Ctrl-C.", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()

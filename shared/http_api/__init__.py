@@ -1,0 +1,123 @@
+"""Glue between API Gateway (HTTP API, payload v2) and the domain in `terminbuchung`.
+
+Handlers stay thin: they parse with these helpers, call one use case and return
+`respond(...)`; every domain error becomes the API's JSON error with its status here.
+"""
+
+import base64
+import json
+from collections.abc import Callable
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from terminbuchung.errors import BookingError, InvalidInput
+
+MAX_BODY_BYTES = 16 * 1024
+
+# One place for the status of every error code the API speaks.
+STATUS_BY_CODE = {
+    "body_missing": 400,
+    "body_not_json": 400,
+    "body_invalid": 400,
+    "body_too_large": 413,
+    "location_not_found": 404,
+    "booking_not_found": 404,
+    "not_found": 404,
+    "slot_full": 409,
+    "slot_unavailable": 409,
+    "already_booked": 409,
+    "too_late": 409,
+    "busy": 503,
+}
+_FIELD_ERROR_STATUS = 422
+
+Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
+
+
+def respond(status: int, payload: object, headers: dict[str, str] | None = None) -> Response[str]:
+    return Response(
+        status_code=status,
+        content_type="application/json; charset=utf-8",
+        body=json.dumps(payload, ensure_ascii=False),
+        # Answers carry personal data or change by the minute: no cache may keep them.
+        headers={"Cache-Control": "no-store", **(headers or {})},
+    )
+
+
+def error_response(error: BookingError) -> Response[str]:
+    status = STATUS_BY_CODE.get(error.code, _FIELD_ERROR_STATUS)
+    headers = {"Retry-After": "1"} if status == 503 else None
+    body = {"error": {"code": error.code, "message": error.message, "field": error.field}}
+    return respond(status, body, headers)
+
+
+def json_body(app: APIGatewayHttpResolver) -> object:
+    """The request's JSON body, or InvalidInput saying what is wrong with it."""
+    event = app.current_event
+    raw = event.body
+    if raw is None or raw.strip() == "":
+        raise InvalidInput(
+            "Die Anfrage enthält keine Daten. Bitte senden Sie das Formular erneut.",
+            field=None,
+            code="body_missing",
+        )
+    data = base64.b64decode(raw) if event.is_base64_encoded else raw.encode()
+    if len(data) > MAX_BODY_BYTES:
+        raise InvalidInput("Die Anfrage ist zu groß.", field=None, code="body_too_large")
+    try:
+        return json.loads(data)
+    except ValueError:
+        raise InvalidInput(
+            "Die Anfrage konnte nicht gelesen werden (kein gültiges JSON).",
+            field=None,
+            code="body_not_json",
+        ) from None
+
+
+def create_api(logger: Logger) -> APIGatewayHttpResolver:
+    app = APIGatewayHttpResolver()
+
+    @app.exception_handler(BookingError)
+    def _booking_error(error: BookingError) -> Response[str]:
+        logger.info("request refused", extra={"code": error.code, "field": error.field})
+        return error_response(error)
+
+    @app.not_found
+    def _not_found(_: Exception) -> Response[str]:
+        return error_response(BookingError("Diese Adresse gibt es nicht.", field=None, code="not_found"))
+
+    @app.exception_handler(Exception)
+    def _unexpected(_: Exception) -> Response[str]:
+        # The stack goes to the log (no personal data in our exceptions); the citizen gets
+        # an id that support can find it by.
+        logger.exception("unexpected error")
+        request_id = app.current_event.request_context.request_id
+        body = {
+            "error": {
+                "code": "internal_error",
+                "message": "Es ist ein Fehler aufgetreten. Bitte versuchen Sie es später noch "
+                "einmal oder rufen Sie uns an.",
+                "field": None,
+                "request_id": request_id,
+            }
+        }
+        return respond(500, body)
+
+    return app
+
+
+def entry_point(
+    app: APIGatewayHttpResolver, logger: Logger, tracer: Tracer, metrics: Metrics | None = None
+) -> Handler:
+    """The Lambda handler for an API: correlation ids, traces without payloads, metrics."""
+
+    @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+    @tracer.capture_lambda_handler(capture_response=False)
+    def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        return app.resolve(event, context)
+
+    return metrics.log_metrics(handler) if metrics else handler

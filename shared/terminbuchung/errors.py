@@ -1,0 +1,76 @@
+"""What can go wrong for a citizen, in words fit to show them.
+
+Every error has a stable `code` for the website, a German `message` and, for form
+errors, the `field` it concerns. The HTTP status belongs to the API layer.
+"""
+
+
+class BookingError(Exception):
+    code: str = "booking_error"
+    message: str = "Ihre Anfrage konnte nicht bearbeitet werden."
+
+    def __init__(
+        self, message: str | None = None, *, field: str | None = None, code: str | None = None
+    ) -> None:
+        self.message = message or type(self).message
+        self.field = field
+        self.code = code or type(self).code
+        super().__init__(self.code)
+
+
+class InvalidInput(BookingError):
+    code = "invalid_input"
+    message = "Bitte prüfen Sie Ihre Eingabe."
+
+
+class LocationNotFound(BookingError):
+    code = "location_not_found"
+    message = "Diesen Standort gibt es nicht oder er bietet noch keine Online-Termine an."
+
+
+class ServiceNotOffered(InvalidInput):
+    code = "service_unknown"
+    message = "Dieses Anliegen kann an diesem Standort nicht gebucht werden."
+
+
+class ServiceNotOnline(InvalidInput):
+    code = "service_not_online"
+    message = (
+        "Für dieses Anliegen brauchen Sie keinen Termin. Bitte schicken Sie Unterlagen "
+        "per Post oder E-Mail an das Jobcenter."
+    )
+
+
+class SlotFull(BookingError):
+    code = "slot_full"
+    message = "Dieser Termin ist leider schon vergeben. Bitte wählen Sie eine andere Uhrzeit."
+
+
+class SlotUnavailable(BookingError):
+    code = "slot_unavailable"
+    message = "Dieser Termin kann nicht gebucht werden. Bitte wählen Sie einen der angebotenen Termine."
+
+
+class AlreadyBooked(BookingError):
+    code = "already_booked"
+    message = (
+        "Sie haben bereits einen Termin gebucht. Wenn Sie einen anderen Termin möchten, "
+        "sagen Sie bitte zuerst Ihren bisherigen Termin ab."
+    )
+
+
+class BookingNotFound(BookingError):
+    code = "booking_not_found"
+    message = "Wir konnten diese Buchung nicht finden. Bitte prüfen Sie den Link aus Ihrer E-Mail."
+
+
+class TooLate(BookingError):
+    code = "too_late"
+    message = (
+        "Dieser Termin hat bereits begonnen und kann nicht mehr online abgesagt werden."
+    )
+
+
+class Busy(BookingError):
+    code = "busy"
+    message = "Gerade buchen sehr viele Menschen gleichzeitig. Bitte versuchen Sie es gleich noch einmal."

@@ -1,0 +1,154 @@
+"""What a citizen fills in, checked field by field, with German messages per field.
+
+The models validate and normalise (e-mail, household number); `parse` turns the first
+problem into an InvalidInput that names the field, fit to show next to it in a form.
+"""
+
+import re
+import unicodedata
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    EmailStr,
+    Field,
+    ValidationError,
+)
+from pydantic_core import PydanticCustomError
+
+from terminbuchung.clock import in_berlin
+from terminbuchung.errors import InvalidInput
+
+_LABELS = {
+    "location": "den Standort",
+    "service": "Ihr Anliegen",
+    "start": "den Termin",
+    "name": "Ihren Namen",
+    "email": "Ihre E-Mail-Adresse",
+    "phone": "Ihre Telefonnummer",
+    "household_number": "Ihre Nummer der Bedarfsgemeinschaft",
+    "token": "den Code aus Ihrer E-Mail",
+    "from": "das erste Datum",
+    "to": "das letzte Datum",
+}
+
+
+def _invalid(message: str) -> PydanticCustomError:
+    return PydanticCustomError("field_invalid", message)
+
+
+def _plain_text(value: str) -> str:
+    value = unicodedata.normalize("NFC", " ".join(value.split()))
+    if any(unicodedata.category(char).startswith("C") for char in value):
+        raise _invalid("Bitte verwenden Sie nur Buchstaben, Ziffern und Satzzeichen.")
+    return value
+
+
+def _instant(value: object) -> datetime:
+    """ISO 8601 text only: a bare number must not pass as seconds since 1970."""
+    try:
+        if isinstance(value, str) and len(value) <= 40:
+            return in_berlin(datetime.fromisoformat(value.strip()))
+    except ValueError:
+        pass
+    raise _invalid(
+        "Bitte geben Sie den Termin als Datum und Uhrzeit an, z. B. 2026-12-01T09:00:00+01:00."
+    )
+
+
+def _day(value: object) -> date:
+    try:
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            return date.fromisoformat(value.strip())
+    except ValueError:
+        pass
+    raise _invalid("Bitte geben Sie das Datum im Format JJJJ-MM-TT an, z. B. 2026-12-01.")
+
+
+def _phone(value: str) -> str:
+    if not re.fullmatch(r"\+?[0-9][0-9 ()/-]{4,28}[0-9]", value):
+        raise _invalid("Bitte geben Sie eine Telefonnummer nur mit Ziffern an, z. B. 03301 123456.")
+    return value
+
+
+def _household_number(value: str) -> str:
+    # Printed on every notice of the Jobcenter, e.g. "12345BG0012345".
+    compact = re.sub(r"[\s/-]", "", value).upper()
+    if not re.fullmatch(r"\d{5}BG\d{7}", compact):
+        raise _invalid(
+            "Die Nummer der Bedarfsgemeinschaft hat 5 Ziffern, dann BG, dann 7 Ziffern, "
+            "z. B. 12345BG0012345. Sie können das Feld auch leer lassen."
+        )
+    return compact
+
+
+Name = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_plain_text)]
+Identifier = Annotated[str, Field(min_length=1, max_length=40)]
+
+
+class _Form(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class BookingForm(_Form):
+    location: Identifier
+    service: Identifier
+    start: Annotated[datetime, BeforeValidator(_instant)]
+    name: Name
+    email: Annotated[EmailStr, Field(max_length=254)]
+    phone: Annotated[str, Field(max_length=30), AfterValidator(_phone)] | None = None
+    household_number: Annotated[str, Field(max_length=20), AfterValidator(_household_number)] | None = None
+
+
+class SlotQuery(_Form):
+    # Query strings carry whatever a browser or cache adds; only these three count.
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, frozen=True)
+
+    first_day: Annotated[date, BeforeValidator(_day)] | None = Field(default=None, alias="from")
+    last_day: Annotated[date, BeforeValidator(_day)] | None = Field(default=None, alias="to")
+    service: Identifier | None = None
+
+
+class CancelForm(_Form):
+    token: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+def _message(error: dict[str, Any], field: str | None) -> tuple[str, str]:
+    """(code, German message) for one pydantic error."""
+    kind = error["type"]
+    label = _LABELS.get(field or "", "dieses Feld")
+    if kind == "field_invalid":
+        return "field_invalid", error["msg"]
+    # Every text field asks for at least one character: too short means left empty.
+    if kind in ("missing", "string_too_short", "too_short"):
+        return "field_missing", f"Bitte geben Sie {label} an."
+    if kind in ("string_too_long", "too_long"):
+        limit = error.get("ctx", {}).get("max_length")
+        return "field_too_long", f"Bitte kürzen Sie {label} auf höchstens {limit} Zeichen."
+    if kind == "extra_forbidden":
+        return "field_unknown", "Dieses Feld kennen wir nicht. Bitte lassen Sie es weg."
+    if field == "email":
+        return "field_invalid", "Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."
+    return "field_invalid", f"Bitte prüfen Sie {label}."
+
+
+def parse[F: BaseModel](form: type[F], data: object) -> F:
+    """Validate `data` as `form`, or raise InvalidInput for the first field at fault."""
+    if not isinstance(data, dict):
+        raise InvalidInput(
+            "Die Anfrage muss ein JSON-Objekt mit den Formularfeldern sein.",
+            field=None,
+            code="body_invalid",
+        )
+    try:
+        return form.model_validate(data)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        loc = first["loc"]
+        field = str(loc[0]) if loc else None
+        code, message = _message(dict(first), field)
+        raise InvalidInput(message, field=field, code=code) from None

@@ -1,0 +1,93 @@
+"""What a citizen can book: the open service centres, their services and free slots."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from terminbuchung.booking_window import is_bookable, last_bookable_day
+from terminbuchung.clock import in_berlin, iso
+from terminbuchung.config import Location, Service, SiteConfig
+from terminbuchung.errors import InvalidInput, LocationNotFound, ServiceNotOffered, ServiceNotOnline
+from terminbuchung.forms import SlotQuery
+from terminbuchung.models import SlotItem, location_key, slot_key
+
+
+@dataclass(frozen=True)
+class ServiceOffer:
+    id: str
+    name: str
+    duration_minutes: int
+
+
+@dataclass(frozen=True)
+class LocationOffer:
+    id: str
+    name: str
+    address: str
+    services: list[ServiceOffer]
+
+
+@dataclass(frozen=True)
+class FreeSlot:
+    start: str
+    end: str
+    available: int
+
+
+def open_location(site: SiteConfig, location_id: str, field: str | None = None) -> Location:
+    """An enabled location; a disabled one is as unknown to citizens as a typo."""
+    location = site.location(location_id)
+    if location is None or not location.enabled:
+        raise LocationNotFound(field=field)
+    return location
+
+
+def online_service(site: SiteConfig, location: Location, service_id: str) -> Service:
+    service = site.service(service_id)
+    if service is None or service.id not in location.services:
+        raise ServiceNotOffered(field="service")
+    if not service.bookable_online:
+        raise ServiceNotOnline(field="service")
+    return service
+
+
+def list_locations(site: SiteConfig) -> list[LocationOffer]:
+    return [
+        LocationOffer(
+            id=location.id,
+            name=location.name,
+            address=location.address,
+            services=[
+                ServiceOffer(s.id, s.name, s.duration_minutes) for s in site.online_services(location)
+            ],
+        )
+        for location in site.open_locations
+    ]
+
+
+def free_slots(
+    site: SiteConfig, location_id: str, query: SlotQuery, now: datetime
+) -> list[FreeSlot]:
+    """Slots with a free seat that can still be booked, ordered by start. One Query."""
+    location = open_location(site, location_id)
+    length = location.slot_length
+    if query.service is not None:
+        length = timedelta(minutes=online_service(site, location, query.service).duration_minutes)
+    if query.first_day and query.last_day and query.last_day < query.first_day:
+        raise InvalidInput("Das letzte Datum liegt vor dem ersten.", field="to", code="field_invalid")
+
+    today = in_berlin(now).date()
+    first = max(query.first_day or today, today)
+    last = min(query.last_day or last_bookable_day(location, now), last_bookable_day(location, now))
+    if last < first:
+        return []
+    # "~" sorts after every digit: the range covers the whole of the last day.
+    items = SlotItem.query(
+        location_key(location.id),
+        SlotItem.sk.between(slot_key(first.isoformat()), slot_key(f"{last.isoformat()}~")),
+    )
+    slots = []
+    for item in items:
+        start = datetime.fromisoformat(item.starts_at)
+        if item.free_seats > 0 and is_bookable(location, start, now):
+            slots.append(FreeSlot(iso(start), iso(start + length), item.free_seats))
+    return slots
