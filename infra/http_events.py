@@ -24,8 +24,8 @@ def http_api_event(
     """The event API Gateway sends a Lambda integration for this request."""
     joined: dict[str, str] = {}
     cookies: list[str] = []
-    for name, value in headers:
-        name = name.lower()
+    for raw_name, value in headers:
+        name = raw_name.lower()
         if name == "cookie":
             cookies += [c.strip() for c in value.split(";") if c.strip()]
             continue

@@ -59,7 +59,8 @@ class LocalFunction:
         path = self.code_dir / f"{self.module_name}.py"
         unique = f"_lambda_{self.name}_{next(self._loads)}"
         spec = importlib.util.spec_from_file_location(unique, path)
-        assert spec and spec.loader, path
+        if spec is None or spec.loader is None:
+            raise ImportError(f"no handler module at {path}")
         module: ModuleType = importlib.util.module_from_spec(spec)
         sys.modules[unique] = module
         spec.loader.exec_module(module)

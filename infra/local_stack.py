@@ -27,7 +27,7 @@ from infra.template import Cors, Route, Template
 
 LOCAL_TABLE = "terminbuchung-local"
 # For the local stack only: in AWS the key comes from Secrets Manager.
-LOCAL_TOKEN_KEY = "local-development-key-not-for-production"
+LOCAL_TOKEN_KEY = "local-development-key-not-for-production"  # noqa: S105
 LOCAL_ORIGINS = "http://127.0.0.1:3000,http://localhost:3000"
 
 
@@ -178,14 +178,16 @@ def make_handler(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
 
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_HEAD = _handle
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             pass  # one line per request is printed by _handle, without client addresses
 
     return Handler
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
     parser.add_argument("--dynamodb-endpoint", default=os.environ.get("DYNAMODB_ENDPOINT"))

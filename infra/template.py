@@ -100,7 +100,14 @@ class Template:
                 path, method = event["Properties"]["Path"], event["Properties"]["Method"].upper()
                 regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(path))
                 routes.append(
-                    Route(method, path, name, ROOT / props["CodeUri"], props["Handler"], re.compile(regex))
+                    Route(
+                        method,
+                        path,
+                        name,
+                        ROOT / props["CodeUri"],
+                        props["Handler"],
+                        re.compile(regex),
+                    )
                 )
         return routes
 

@@ -17,8 +17,9 @@ app = create_api(logger)
 
 @app.get("/locations")
 def list_locations() -> Response[str]:
-    locations = offers.list_locations(site_config())
-    return respond(200, {"locations": [asdict(location) for location in locations]})
+    site = site_config()
+    locations = [asdict(location) for location in offers.list_locations(site)]
+    return respond(200, {"locations": locations, "contact": asdict(offers.contact(site))})
 
 
 @app.get("/locations/<location>/slots")

@@ -81,16 +81,18 @@ def json_body(app: APIGatewayHttpResolver) -> object:
 def create_api(logger: Logger) -> APIGatewayHttpResolver:
     app = APIGatewayHttpResolver()
 
-    @app.exception_handler(BookingError)
+    @app.exception_handler(BookingError)  # type: ignore[untyped-decorator]
     def _booking_error(error: BookingError) -> Response[str]:
         logger.info("request refused", extra={"code": error.code, "field": error.field})
         return error_response(error)
 
     @app.not_found
     def _not_found(_: Exception) -> Response[str]:
-        return error_response(BookingError("Diese Adresse gibt es nicht.", field=None, code="not_found"))
+        return error_response(
+            BookingError("Diese Adresse gibt es nicht.", field=None, code="not_found")
+        )
 
-    @app.exception_handler(Exception)
+    @app.exception_handler(Exception)  # type: ignore[untyped-decorator]
     def _unexpected(_: Exception) -> Response[str]:
         # The stack goes to the log (no personal data in our exceptions); the citizen gets
         # an id that support can find it by.

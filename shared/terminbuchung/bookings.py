@@ -146,7 +146,7 @@ def book(form: BookingForm, site: SiteConfig, now: datetime, key: bytes) -> Conf
             if failed.failed("slot"):
                 raise _why_not(failed.raw_item("slot"), iso(start)) from None
             if failed.conflict:
-                time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+                _back_off(attempt)
             elif not taken and not failed.failed("booking"):
                 raise
             continue
@@ -158,6 +158,11 @@ def book(form: BookingForm, site: SiteConfig, now: datetime, key: bytes) -> Conf
             reference, location.id, service.id, iso(start), iso(end), cancel_token(reference, key)
         )
     raise Busy()
+
+
+def _back_off(attempt: int) -> None:
+    # Jitter spreads the retries of concurrent requests; it needs no cryptographic quality.
+    time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))  # noqa: S311
 
 
 def _why_not(slot: dict[str, dict[str, str]] | None, start: str) -> SlotUnavailable | SlotFull:
@@ -186,7 +191,13 @@ def _load(reference: str) -> BookingItem:
 def show(reference: str, token: str, key: bytes) -> BookingDetails:
     item = _booking(reference, token, key)
     return BookingDetails(
-        item.reference, item.status, item.location, item.service, item.starts_at, item.ends_at, item.name
+        item.reference,
+        item.status,
+        item.location,
+        item.service,
+        item.starts_at,
+        item.ends_at,
+        item.name,
     )
 
 
@@ -198,7 +209,7 @@ def cancel(reference: str, token: str, now: datetime, key: bytes) -> Cancellatio
     if datetime.fromisoformat(item.starts_at) <= now:
         raise TooLate()
 
-    guards = list(item.guards)
+    guards = [str(guard) for guard in item.guards]
     for attempt in range(_ATTEMPTS):
         transaction = Transaction()
         transaction.update(
@@ -231,7 +242,7 @@ def cancel(reference: str, token: str, now: datetime, key: bytes) -> Cancellatio
             # A guard that is gone already has nothing left to free.
             guards = [g for n, g in enumerate(guards) if not failed.failed(f"guard{n}")]
             if failed.conflict:
-                time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+                _back_off(attempt)
             elif failed.failed("slot"):
                 raise
             continue

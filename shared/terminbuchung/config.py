@@ -9,8 +9,9 @@ file, the line and the field, so a typo never reaches a citizen.
 import os
 import re
 import tomllib
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Self
 
@@ -71,7 +72,7 @@ Window = Annotated[TimeWindow, BeforeValidator(_parse_window)]
 
 def _no_overlaps(windows: list[TimeWindow]) -> list[TimeWindow]:
     ordered = sorted(windows, key=lambda w: w.start)
-    for earlier, later in zip(ordered, ordered[1:], strict=False):
+    for earlier, later in pairwise(ordered):
         if later.start < earlier.end:
             raise ValueError(f"time windows {earlier} and {later} overlap")
     return ordered
@@ -100,7 +101,7 @@ class OpeningHours(_Frozen):
 
 def _month_day(value: str) -> str:
     try:
-        datetime.strptime(f"2024-{value}", "%Y-%m-%d")  # a leap year, so 02-29 is allowed
+        date.fromisoformat(f"2024-{value}")  # a leap year, so 02-29 is allowed
     except ValueError as error:
         raise ValueError(f"expected a yearly date like '12-24', got {value!r}") from error
     return value
@@ -185,9 +186,7 @@ class SiteConfig(_Frozen):
         return [loc for loc in self.locations if loc.enabled]
 
     def online_services(self, location: Location) -> list[Service]:
-        return [
-            s for s in self.services if s.id in location.services and s.bookable_online
-        ]
+        return [s for s in self.services if s.id in location.services and s.bookable_online]
 
 
 def _consistency_problems(config: SiteConfig) -> list[tuple[KeyPath, str]]:

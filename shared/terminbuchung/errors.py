@@ -48,7 +48,9 @@ class SlotFull(BookingError):
 
 class SlotUnavailable(BookingError):
     code = "slot_unavailable"
-    message = "Dieser Termin kann nicht gebucht werden. Bitte wählen Sie einen der angebotenen Termine."
+    message = (
+        "Dieser Termin kann nicht gebucht werden. Bitte wählen Sie einen der angebotenen Termine."
+    )
 
 
 class AlreadyBooked(BookingError):
@@ -66,11 +68,11 @@ class BookingNotFound(BookingError):
 
 class TooLate(BookingError):
     code = "too_late"
-    message = (
-        "Dieser Termin hat bereits begonnen und kann nicht mehr online abgesagt werden."
-    )
+    message = "Dieser Termin hat bereits begonnen und kann nicht mehr online abgesagt werden."
 
 
 class Busy(BookingError):
     code = "busy"
-    message = "Gerade buchen sehr viele Menschen gleichzeitig. Bitte versuchen Sie es gleich noch einmal."
+    message = (
+        "Gerade buchen sehr viele Menschen gleichzeitig. Bitte versuchen Sie es gleich noch einmal."
+    )

@@ -101,7 +101,9 @@ class BookingForm(_Form):
     name: Name
     email: Annotated[EmailStr, Field(max_length=254)]
     phone: Annotated[str, Field(max_length=30), AfterValidator(_phone)] | None = None
-    household_number: Annotated[str, Field(max_length=20), AfterValidator(_household_number)] | None = None
+    household_number: (
+        Annotated[str, Field(max_length=20), AfterValidator(_household_number)] | None
+    ) = None
 
 
 class SlotQuery(_Form):
@@ -132,7 +134,10 @@ def _message(error: dict[str, Any], field: str | None) -> tuple[str, str]:
     if kind == "extra_forbidden":
         return "field_unknown", "Dieses Feld kennen wir nicht. Bitte lassen Sie es weg."
     if field == "email":
-        return "field_invalid", "Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."
+        return (
+            "field_invalid",
+            "Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de.",
+        )
     return "field_invalid", f"Bitte prüfen Sie {label}."
 
 

@@ -55,7 +55,8 @@ class _Meta:
 class SlotItem(Model):
     """A bookable time at a location, with as many seats as desks work in parallel."""
 
-    Meta = type("Meta", (_Meta,), {})
+    class Meta(_Meta):
+        pass
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -80,7 +81,8 @@ class SlotItem(Model):
 class ClosureItem(Model):
     """The office closed a day, or part of it, at short notice (staff meeting, outage)."""
 
-    Meta = type("Meta", (_Meta,), {})
+    class Meta(_Meta):
+        pass
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -93,7 +95,7 @@ class ClosureItem(Model):
     expires_at = TTLAttribute(null=True)
 
 
-class BookingsByLocationDay(GlobalSecondaryIndex["BookingItem"]):
+class BookingsByLocationDay(GlobalSecondaryIndex["BookingItem"]):  # type: ignore[no-untyped-call]
     class Meta:
         index_name = DAY_INDEX
         projection = AllProjection()
@@ -105,7 +107,8 @@ class BookingsByLocationDay(GlobalSecondaryIndex["BookingItem"]):
 class BookingItem(Model):
     """A citizen's appointment. Holds the only personal data in the table, until TTL."""
 
-    Meta = type("Meta", (_Meta,), {})
+    class Meta(_Meta):
+        pass
 
     CONFIRMED: ClassVar[str] = "confirmed"
     CANCELLED: ClassVar[str] = "cancelled"
@@ -142,7 +145,8 @@ class GuardItem(Model):
     when the appointment is over (`expires_at`) or when the booking is cancelled.
     """
 
-    Meta = type("Meta", (_Meta,), {})
+    class Meta(_Meta):
+        pass
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)

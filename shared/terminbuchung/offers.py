@@ -16,6 +16,7 @@ class ServiceOffer:
     id: str
     name: str
     duration_minutes: int
+    what_to_bring: list[str]
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,19 @@ class LocationOffer:
     name: str
     address: str
     services: list[ServiceOffer]
+    # So a page can say when new appointments appear when none are free.
+    horizon_days: int
+    release_time: str
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How to reach the Jobcenter without an appointment."""
+
+    name: str
+    phone: str
+    phone_hours: str
+    email: str
 
 
 @dataclass(frozen=True)
@@ -57,11 +71,19 @@ def list_locations(site: SiteConfig) -> list[LocationOffer]:
             name=location.name,
             address=location.address,
             services=[
-                ServiceOffer(s.id, s.name, s.duration_minutes) for s in site.online_services(location)
+                ServiceOffer(s.id, s.name, s.duration_minutes, list(s.what_to_bring))
+                for s in site.online_services(location)
             ],
+            horizon_days=location.horizon_days,
+            release_time=f"{location.release_time:%H:%M}",
         )
         for location in site.open_locations
     ]
+
+
+def contact(site: SiteConfig) -> Contact:
+    jobcenter = site.jobcenter
+    return Contact(jobcenter.name, jobcenter.phone, jobcenter.phone_hours, jobcenter.email)
 
 
 def free_slots(
@@ -73,7 +95,9 @@ def free_slots(
     if query.service is not None:
         length = timedelta(minutes=online_service(site, location, query.service).duration_minutes)
     if query.first_day and query.last_day and query.last_day < query.first_day:
-        raise InvalidInput("Das letzte Datum liegt vor dem ersten.", field="to", code="field_invalid")
+        raise InvalidInput(
+            "Das letzte Datum liegt vor dem ersten.", field="to", code="field_invalid"
+        )
 
     today = in_berlin(now).date()
     first = max(query.first_day or today, today)

