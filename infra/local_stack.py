@@ -184,6 +184,12 @@ def make_handler(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class LocalServer(ThreadingHTTPServer):
+    daemon_threads = True
+    # The default backlog of 5 resets connections when a test fires 50 requests at once.
+    request_queue_size = 256
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -194,8 +200,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-release", action="store_true", help="do not release slots at start")
     args = parser.parse_args(argv)
 
-    origins = os.environ.get("ALLOWED_ORIGINS", LOCAL_ORIGINS)
-    template = Template(parameters={"AllowedOrigins": origins, "Stage": "dev"})
+    parameters = {
+        "AllowedOrigins": os.environ.get("ALLOWED_ORIGINS", LOCAL_ORIGINS),
+        "Stage": "dev",
+    }
+    if "SITE_CONFIG" in os.environ:  # another site file, e.g. the tests' always-open one
+        parameters["SiteConfigFile"] = os.environ["SITE_CONFIG"]
+    template = Template(parameters=parameters)
     os.environ.update(local_environment(args.dynamodb_endpoint, template))
     if not args.dynamodb_endpoint:
         from moto import mock_aws
@@ -208,8 +219,7 @@ def main(argv: list[str] | None = None) -> None:
         released = stack.release()
         print(f"released {released['created']} slots", file=sys.stderr)
 
-    server = ThreadingHTTPServer((args.host, args.port), make_handler(stack))
-    server.daemon_threads = True
+    server = LocalServer((args.host, args.port), make_handler(stack))
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
     backend = args.dynamodb_endpoint or "moto (in memory)"
     print(f"Terminbuchung läuft: http://{args.host}:{server.server_port}/  (DynamoDB: {backend})")

@@ -9,12 +9,12 @@ import unicodedata
 from datetime import date, datetime
 from typing import Annotated, Any
 
+from email_validator import EmailNotValidError, validate_email
 from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
-    EmailStr,
     Field,
     ValidationError,
 )
@@ -69,6 +69,16 @@ def _day(value: object) -> date:
     raise _invalid("Bitte geben Sie das Datum im Format JJJJ-MM-TT an, z. B. 2026-12-01.")
 
 
+def _email(value: str) -> str:
+    try:
+        # Syntax only: a DNS lookup per booking would make the form as slow as the resolver.
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise _invalid(
+            "Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."
+        ) from None
+
+
 def _phone(value: str) -> str:
     if not re.fullmatch(r"\+?[0-9][0-9 ()/-]{4,28}[0-9]", value):
         raise _invalid("Bitte geben Sie eine Telefonnummer nur mit Ziffern an, z. B. 03301 123456.")
@@ -99,7 +109,7 @@ class BookingForm(_Form):
     service: Identifier
     start: Annotated[datetime, BeforeValidator(_instant)]
     name: Name
-    email: Annotated[EmailStr, Field(max_length=254)]
+    email: Annotated[str, Field(min_length=1, max_length=254), AfterValidator(_email)]
     phone: Annotated[str, Field(max_length=30), AfterValidator(_phone)] | None = None
     household_number: (
         Annotated[str, Field(max_length=20), AfterValidator(_household_number)] | None

@@ -1,0 +1,70 @@
+"""Call the Lambda handlers with real-shaped API Gateway HTTP API events, as AWS would."""
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from infra.http_events import http_api_event, http_response
+from infra.lambda_runtime import LocalFunction
+from infra.template import Template
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict[str, str]
+    body: Any
+
+    @property
+    def error(self) -> dict[str, Any]:
+        error: dict[str, Any] = self.body["error"]
+        return error
+
+
+class ApiClient:
+    """Routes from template.yaml to the handlers in functions/, no HTTP server between."""
+
+    def __init__(self) -> None:
+        self.routes = Template().routes()
+        self.functions = {
+            r.function: LocalFunction(r.function, r.code_dir, r.handler) for r in self.routes
+        }
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        raw_body: bytes | None = None,
+        query: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Answer:
+        for route in self.routes:
+            params = route.match(method, path)
+            if params is not None:
+                break
+        else:
+            raise AssertionError(f"template.yaml has no route for {method} {path}")
+        body = raw_body if raw_body is not None else b""
+        if json_body is not None:
+            body = json.dumps(json_body).encode()
+        event = http_api_event(
+            route,
+            params,
+            method=method,
+            path=path,
+            raw_query=urlencode(query or {}),
+            headers=[("content-type", "application/json"), *(headers or {}).items()],
+            body=body,
+            source_ip="203.0.113.7",
+        )
+        status, header_list, payload = http_response(self.functions[route.function].invoke(event))
+        return Answer(status, dict(header_list), json.loads(payload) if payload else None)
+
+    def get(self, path: str, **kwargs: Any) -> Answer:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> Answer:
+        return self.request("POST", path, **kwargs)
