@@ -55,8 +55,8 @@ class LocalStack:
         self.routes = template.routes()
         self.cors = template.cors()
         self.functions = {
-            route.function: LocalFunction(route.function, route.code_dir, route.handler)
-            for route in self.routes
+            name: LocalFunction(name, code_dir, handler)
+            for name, (code_dir, handler) in template.functions().items()
         }
         # moto's in-memory backend is not built for concurrent writers; DynamoDB Local is.
         self.gate: Any = threading.Lock() if serialize else nullcontext()
@@ -76,17 +76,19 @@ class LocalStack:
             )
 
     def release(self) -> dict[str, Any]:
-        from terminbuchung import clock
-        from terminbuchung.config import site_config
-        from terminbuchung.release import release_slots
+        """What the hourly schedule does in AWS: invoke the release function."""
+        with self.gate:
+            result: dict[str, Any] = self.functions["ReleaseSlotsFunction"].invoke(
+                {"source": "terminbuchung.release-schedule"}
+            )
+        return result
+
+    def ops(self, argv: list[str]) -> tuple[int, dict[str, str]]:
+        """`python -m infra.ops` against this stack: run in this process, on its table."""
+        from infra.ops import run_in_local_stack
 
         with self.gate:
-            report = release_slots(site_config(), clock.now())
-        return {
-            "created": report.created.total(),
-            "resized": report.resized,
-            "by_day": {f"{loc} {day}": n for (loc, day), n in sorted(report.created.items())},
-        }
+            return run_in_local_stack(argv)
 
     def route(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
         for route in self.routes:
@@ -149,6 +151,10 @@ def make_handler(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
             if path == "/_dev/release" and self.command == "POST":
                 self._json(200, stack.release())
                 return 200
+            if path == "/_dev/ops" and self.command == "POST":
+                status, answer = stack.ops(json.loads(body or b"{}").get("argv", []))
+                self._json(status, answer)
+                return status
             found = stack.route(self.command, path)
             if found is None:
                 # API Gateway's own answer for a route the API does not have.

@@ -152,7 +152,7 @@ def book(form: BookingForm, site: SiteConfig, now: datetime, key: bytes) -> Conf
             continue
         logger.info(
             "booking created",
-            extra={"reference": reference, "location": location.id, "slot": iso(start)},
+            extra={"reference": reference, "location_id": location.id, "slot": iso(start)},
         )
         return Confirmation(
             reference, location.id, service.id, iso(start), iso(end), cancel_token(reference, key)
