@@ -79,7 +79,7 @@ template: $(STAMPS)/python
 build: template
 
 benchmark: $(STAMPS)/python $(STAMPS)/node $(STAMPS)/java
-	$(PY) -m tests.benchmark
+	PYTHONPATH=shared $(PY) -m tests.benchmark
 
 clean:
 	rm -rf $(VENV) $(STAMPS) node_modules .aws-sam .pytest_cache .mypy_cache .ruff_cache test-artifacts
