@@ -10,19 +10,10 @@ from datetime import date, datetime, time
 
 from aws_lambda_powertools import Logger
 
+from terminbuchung.bookings import call_off
 from terminbuchung.clock import in_berlin
 from terminbuchung.config import Location, SiteConfig
-from terminbuchung.models import (
-    BookingItem,
-    ClosureItem,
-    GuardItem,
-    SlotItem,
-    Transaction,
-    TransactionFailed,
-    day_key,
-    location_key,
-    slot_key,
-)
+from terminbuchung.models import BookingItem, ClosureItem, SlotItem, day_key, location_key, slot_key
 from terminbuchung.release import SLOT_HISTORY
 from terminbuchung.schedule import Closure
 
@@ -91,15 +82,14 @@ def close(
     closed = {item.sk for item in slots}
     # An appointment that has begun took place: only the ones still ahead are called off.
     cancelled = [
-        _cancel_by_office(booking, closure.reason, now)
+        booking.reference
         for booking in BookingItem.by_location_day.query(day_key(location.id, day))
         if booking.slot in closed
         and booking.status == BookingItem.CONFIRMED
         and datetime.fromisoformat(booking.starts_at) > now
+        and call_off(booking, BookingItem.CANCELLED_BY_OFFICE, closure.reason, now)
     ]
-    report = ClosureReport(
-        location.id, day, start, end, len(slots), [ref for ref in cancelled if ref]
-    )
+    report = ClosureReport(location.id, day, start, end, len(slots), cancelled)
     logger.info(
         "closure entered",
         extra={
@@ -124,40 +114,6 @@ def _check(closure: Closure, now: datetime) -> None:
         raise ClosureRefused("give a reason: the office's records and the e-mails name it")
     if len(closure.reason) > 200:
         raise ClosureRefused("keep the reason under 200 characters")
-
-
-def _cancel_by_office(booking: BookingItem, reason: str, now: datetime) -> str | None:
-    """Cancel one booking, free its seat and its guards; None if it changed meanwhile."""
-    guards = [str(guard).split("|") for guard in booking.guards]
-    transaction = Transaction()
-    transaction.update(
-        "booking",
-        booking,
-        [
-            BookingItem.status.set(BookingItem.CANCELLED_BY_OFFICE),
-            BookingItem.cancelled_at.set(now),
-            BookingItem.cancel_reason.set(reason),
-        ],
-        condition=BookingItem.status == BookingItem.CONFIRMED,
-    )
-    transaction.update(
-        "slot",
-        SlotItem(location_key(booking.location), booking.slot),
-        [SlotItem.booked.add(-1)],
-        condition=SlotItem.booked > 0,
-    )
-    for number, (pk, sk) in enumerate(guards):
-        transaction.delete(
-            f"guard{number}", GuardItem(pk, sk), condition=GuardItem.reference == booking.reference
-        )
-    try:
-        transaction.commit()
-    except TransactionFailed as failed:
-        if failed.failed("booking"):
-            return None  # the citizen cancelled in the meantime
-        raise
-    logger.info("booking cancelled", extra={"reference": booking.reference, "by": "office"})
-    return booking.reference
 
 
 def reopen(site: SiteConfig, location_id: str, day: date, *, now: datetime) -> int:
