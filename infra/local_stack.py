@@ -60,6 +60,18 @@ class LocalStack:
         }
         # moto's in-memory backend is not built for concurrent writers; DynamoDB Local is.
         self.gate: Any = threading.Lock() if serialize else nullcontext()
+        self._config_stamp = 0
+
+    def follow_config(self) -> None:
+        """An edited site configuration takes effect as after a deploy: at the next call."""
+        from terminbuchung.config import config_path, site_config
+
+        stamp = config_path().stat().st_mtime_ns
+        if stamp != self._config_stamp:
+            if self._config_stamp:
+                print(f"{config_path().name} changed: the next calls read it anew", file=sys.stderr)
+            site_config.cache_clear()
+            self._config_stamp = stamp
 
     def create_table(self) -> None:
         import boto3
@@ -77,6 +89,7 @@ class LocalStack:
 
     def release(self) -> dict[str, Any]:
         """What the hourly schedule does in AWS: invoke the release function."""
+        self.follow_config()
         with self.gate:
             result: dict[str, Any] = self.functions["ReleaseSlotsFunction"].invoke(
                 {"source": "terminbuchung.release-schedule"}
@@ -87,6 +100,7 @@ class LocalStack:
         """`python -m infra.ops` against this stack: run in this process, on its table."""
         from infra.ops import run_in_local_stack
 
+        self.follow_config()
         with self.gate:
             return run_in_local_stack(argv)
 
@@ -98,6 +112,7 @@ class LocalStack:
         return None
 
     def invoke(self, route: Route, event: dict[str, Any]) -> Any:
+        self.follow_config()
         with self.gate:
             return self.functions[route.function].invoke(event)
 
