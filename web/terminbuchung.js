@@ -74,6 +74,7 @@
   if (!root) {
     return;
   }
+  root.classList.add("tb"); // the widget's styles are scoped to .tb
   const config = {
     apiBase: (root.getAttribute("data-api-base") || "").trim().replace(/\/+$/, ""),
     privacyUrl: (root.getAttribute("data-privacy-url") || "").trim(),
@@ -1467,7 +1468,7 @@
           {},
           "Sie haben den Termin am " +
             formatWhen(booking.start) +
-            " abgesagt. Sie bekommen dazu noch eine E-Mail."
+            " abgesagt. Der Termin ist jetzt wieder für andere frei."
         )
       ),
       bookingSummary(booking, known.location, known.service),

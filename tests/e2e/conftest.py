@@ -12,6 +12,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -138,19 +139,35 @@ def new_context(browser: Browser, width: int, **options: Any) -> BrowserContext:
     )
 
 
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = new_context(browser, 1280)
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def page(context: BrowserContext, browser_errors: BrowserErrors) -> Iterator[Page]:
+@contextmanager
+def open_page(
+    browser: Browser, errors: BrowserErrors, width: int, **options: Any
+) -> Iterator[Page]:
+    """A fresh browser context (no cookies, no storage) with one watched page."""
+    context = new_context(browser, width, **options)
     page = context.new_page()
-    watch(page, browser_errors)
-    yield page
-    assert browser_errors.messages == []
+    watch(page, errors)
+    try:
+        yield page
+    finally:
+        context.close()
+    assert errors.messages == []
+
+
+@pytest.fixture
+def page(browser: Browser, browser_errors: BrowserErrors) -> Iterator[Page]:
+    """The page at desktop width."""
+    with open_page(browser, browser_errors, 1280) as page:
+        yield page
+
+
+@pytest.fixture(params=[1280, 360], ids=lambda width: f"{width}px")
+def page_both_widths(
+    request: pytest.FixtureRequest, browser: Browser, browser_errors: BrowserErrors
+) -> Iterator[Page]:
+    """The page at desktop width and at a phone's width: screenshots of both."""
+    with open_page(browser, browser_errors, request.param) as page:
+        yield page
 
 
 def watch(page: Page, errors: BrowserErrors) -> None:
@@ -176,7 +193,7 @@ def _expected_http_error(text: str) -> bool:
 @dataclass
 class AxeRecord:
     step: str
-    width: int
+    width: str
     counts: dict[str, int]
     rules: list[str]
 
@@ -185,11 +202,20 @@ _AXE_RECORDS: list[AxeRecord] = []
 _AXE = Axe()
 
 
+def window_size(page: Page) -> str:
+    """'360px', or '1280px-zoom-200' for 640 CSS pixels at 2 device pixels each."""
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    scale = float(page.evaluate("window.devicePixelRatio"))
+    if scale == 1:
+        return f"{width}px"
+    return f"{round(width * scale)}px-zoom-{round(scale * 100)}"
+
+
 def check_accessibility(page: Page, step: str) -> AxeRecord:
     """axe-core on the page as it is; no violation of impact serious or critical."""
     results = _AXE.run(page)
     violations: list[dict[str, Any]] = results.response["violations"]
-    width = page.viewport_size["width"] if page.viewport_size else 0
+    width = window_size(page)
     counts = dict.fromkeys(IMPACTS, 0)
     for violation in violations:
         counts[violation.get("impact") or "minor"] += 1
@@ -206,9 +232,8 @@ def check_accessibility(page: Page, step: str) -> AxeRecord:
 
 
 def screenshot(page: Page, step: str) -> Path:
-    width = page.viewport_size["width"] if page.viewport_size else 0
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{step}-{width}px.png"
+    path = SCREENSHOTS / f"{step}-{window_size(page)}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
 
@@ -233,7 +258,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 def axe_table() -> str:
     lines = [
-        "| step | width | critical | serious | moderate | minor | rules |",
+        "| step | window | critical | serious | moderate | minor | rules |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for record in _AXE_RECORDS:

@@ -10,9 +10,8 @@ from tests.e2e.conftest import (
     BrowserErrors,
     assert_no_horizontal_scrolling,
     check_accessibility,
-    new_context,
+    open_page,
     screenshot,
-    watch,
 )
 from tests.e2e.helpers import (
     REFERENCE,
@@ -31,20 +30,27 @@ from tests.e2e.helpers import (
 )
 
 
-@pytest.fixture(params=[1280, 360, 320], ids=lambda width: f"{width}px")
+@pytest.fixture(
+    params=[(1280, 1), (360, 1), (320, 1), (640, 2)],
+    ids=["1280px", "360px", "320px", "1280px-zoom-200"],
+)
 def sized_page(
     request: pytest.FixtureRequest, browser: Browser, browser_errors: BrowserErrors
 ) -> Iterator[Page]:
-    """The page at desktop width, a phone's width, and 320 px (WCAG's reflow width).
+    """Desktop, a phone, 320 px (WCAG's reflow width) and a 1280 px window zoomed to 200 %.
 
+    Zooming a 1280 px window to 200 % gives the page 640 CSS pixels at 2 device pixels each.
     The browser's clock runs in New York: the page must still show Berlin times.
     """
-    context = new_context(browser, request.param, timezone_id="America/New_York")
-    page = context.new_page()
-    watch(page, browser_errors)
-    yield page
-    context.close()
-    assert browser_errors.messages == []
+    width, scale = request.param
+    with open_page(
+        browser,
+        browser_errors,
+        width,
+        device_scale_factor=scale,
+        timezone_id="America/New_York",
+    ) as page:
+        yield page
 
 
 def choose_day_and_time(page: Page, time_index: int) -> str:
@@ -102,7 +108,7 @@ def test_whole_booking_flow(sized_page: Page, site_url: str) -> None:
     check_accessibility(page, "2 Uhrzeit wählen")
     screenshot(page, "2-uhrzeit")
 
-    time_index = {1280: 2, 360: 3, 320: 4}[width]
+    time_index = {1280: 2, 360: 3, 320: 4, 640: 5}[width]
     start = times.nth(time_index).get_attribute("value")
     assert start is not None
     expect(times.nth(time_index)).to_have_accessible_name(german_time(start))
@@ -169,7 +175,8 @@ def start_in_utc(start: str) -> str:
     return f"{datetime.fromisoformat(start).astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
 
 
-def test_seat_taken_between_choosing_and_submitting(page: Page, site_url: str) -> None:
+def test_seat_taken_between_choosing_and_submitting(page_both_widths: Page, site_url: str) -> None:
+    page = page_both_widths
     page.goto(site_url)
     expect_step(page, "Tag wählen", focused=False)
     start = choose_day_and_time(page, time_index=6)
@@ -201,7 +208,8 @@ def test_seat_taken_between_choosing_and_submitting(page: Page, site_url: str) -
     expect_step(page, "Ihr Termin ist gebucht")
 
 
-def test_errors_are_shown_at_their_field(page: Page, site_url: str) -> None:
+def test_errors_are_shown_at_their_field(page_both_widths: Page, site_url: str) -> None:
+    page = page_both_widths
     page.goto(site_url)
     expect_step(page, "Tag wählen", focused=False)
     start = choose_day_and_time(page, time_index=8)
@@ -269,4 +277,6 @@ def test_errors_are_shown_at_their_field(page: Page, site_url: str) -> None:
     submit.click()
     expect(field_error(page, "email")).to_contain_text("Sie haben bereits einen Termin gebucht.")
     expect(details_step).to_be_visible()
+    assert_no_horizontal_scrolling(page)
     check_accessibility(page, "3 Ihre Angaben, Fehler der API")
+    screenshot(page, "3-angaben-fehler-der-api")

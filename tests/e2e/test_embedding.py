@@ -30,7 +30,7 @@ def county_page(api_base: str, privacy_url: str) -> str:
   <main>
     <h1>Arbeitsuchende</h1>
     <p>Informationen des Landkreises für Arbeitsuchende.</p>
-    <div id="terminbuchung" class="tb" data-api-base="{api_base}/"
+    <div id="terminbuchung" data-api-base="{api_base}/"
          data-privacy-url="{privacy_url}"></div>
   </main>
 </body>

@@ -26,7 +26,8 @@ def e_mail_link(site_url: str, booking: Booking) -> str:
     return f"{site_url}/#reference={booking.reference}&token={booking.token}"
 
 
-def test_cancel_through_the_link_in_the_e_mail(page: Page, site_url: str) -> None:
+def test_cancel_through_the_link_in_the_e_mail(page_both_widths: Page, site_url: str) -> None:
+    page = page_both_widths
     booking = booked_by_api(site_url, 12)
     page.goto(e_mail_link(site_url, booking))
 
@@ -48,6 +49,7 @@ def test_cancel_through_the_link_in_the_e_mail(page: Page, site_url: str) -> Non
     question = page.get_by_role("heading", name="Möchten Sie diesen Termin wirklich absagen?")
     expect(question).to_be_focused()
     expect(page.locator("[data-tb-confirm]")).to_contain_text(german_when(booking.start))
+    assert_no_horizontal_scrolling(page)
     check_accessibility(page, "Verwalten: Absage bestätigen")
     screenshot(page, "6-absage-frage")
     page.get_by_role("button", name="Nein, Termin behalten").click()
@@ -61,6 +63,7 @@ def test_cancel_through_the_link_in_the_e_mail(page: Page, site_url: str) -> Non
     expect(page.locator("[data-tb-view=cancelled]")).to_contain_text(german_when(booking.start))
     expect(status_text(page)).to_have_text("Ihr Termin ist abgesagt.")
     assert show_booking(site_url, booking.reference, booking.token)["status"] == "cancelled"
+    assert_no_horizontal_scrolling(page)
     check_accessibility(page, "Verwalten: abgesagt")
     screenshot(page, "7-abgesagt")
 
@@ -76,7 +79,8 @@ def test_cancel_through_the_link_in_the_e_mail(page: Page, site_url: str) -> Non
     assert "token" not in page.url
 
 
-def test_a_wrong_token_finds_no_booking(page: Page, site_url: str) -> None:
+def test_a_wrong_token_finds_no_booking(page_both_widths: Page, site_url: str) -> None:
+    page = page_both_widths
     booking = booked_by_api(site_url, 14)
     page.goto(f"{site_url}/#reference={booking.reference}&token=nicht-der-richtige")
     expect_step(page, "Buchung nicht gefunden", focused=False)

@@ -1,31 +1,15 @@
 """Two service centres, two services, nothing free: the page asks, then says what to do."""
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import (
-    BrowserErrors,
-    assert_no_horizontal_scrolling,
-    check_accessibility,
-    new_context,
-    screenshot,
-    watch,
-)
+from tests.e2e.conftest import assert_no_horizontal_scrolling, check_accessibility, screenshot
 from tests.e2e.helpers import expect_step, status_text
 
 
-@pytest.mark.parametrize("width", [1280, 360])
 def test_no_free_slot_says_when_new_ones_come_and_how_to_call(
-    browser: Browser, browser_errors: BrowserErrors, no_slots_url: str, width: int
+    page_both_widths: Page, no_slots_url: str
 ) -> None:
-    context = new_context(browser, width)
-    page = context.new_page()
-    watch(page, browser_errors)
-    try:
-        walk_to_no_slots(page, no_slots_url)
-    finally:
-        context.close()
-    assert browser_errors.messages == []
+    walk_to_no_slots(page_both_widths, no_slots_url)
 
 
 def walk_to_no_slots(page: Page, url: str) -> None:
