@@ -312,10 +312,17 @@
     return el("button", Object.assign({ type: "submit", class: "tb-button" }, attributes), text);
   }
 
-  function secondaryButton(text, onclick) {
+  function secondaryButton(text, action) {
     return el(
       "button",
-      { type: "button", class: "tb-button tb-button--secondary", onclick: onclick },
+      {
+        type: "button",
+        class: "tb-button tb-button--secondary",
+        // Called without the event: the step functions take an optional message.
+        onclick: function () {
+          action();
+        },
+      },
       text
     );
   }
@@ -1488,7 +1495,17 @@
     add(current.section, 
       notice("error", el("p", {}, message)),
       buttonRow(
-        el("button", { type: "button", class: "tb-button", onclick: retry }, "Noch einmal versuchen")
+        el(
+          "button",
+          {
+            type: "button",
+            class: "tb-button",
+            onclick: function () {
+              retry();
+            },
+          },
+          "Noch einmal versuchen"
+        )
       ),
       contactBlock()
     );

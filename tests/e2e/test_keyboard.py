@@ -55,6 +55,7 @@ def test_book_and_cancel_by_keyboard_alone(page: Page, site_url: str) -> None:
     tab_to(page, page.get_by_role("button", name="Zurück"))
     page.keyboard.press("Enter")
     expect_step(page, "Tag wählen")
+    expect(page.locator("[data-tb-notice]")).to_have_count(0)
     page.keyboard.press("Tab")
     expect(days.nth(1)).to_be_focused()
     expect(days.nth(1)).to_be_checked()

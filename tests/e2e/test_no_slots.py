@@ -58,6 +58,7 @@ def walk_to_no_slots(page: Page, url: str) -> None:
     expect_step(page, "Zurzeit sind alle Termine vergeben")
     page.get_by_role("button", name="Zurück").click()
     expect_step(page, "Anliegen wählen")
+    expect(page.locator("[data-tb-notice]")).to_have_count(0)
     expect(page.get_by_role("radio", name="Hilfe beim Antrag")).to_be_checked()
     page.get_by_role("button", name="Zurück").click()
     expect_step(page, "Standort wählen")
