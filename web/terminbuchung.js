@@ -217,6 +217,7 @@
   };
   let firstView = true;
   let busy = false;
+  let pendingNotice = null;
 
   // --- views ---
 
@@ -262,6 +263,11 @@
   function show(current, options) {
     const focus = options && options.focus !== undefined ? options.focus : !firstView;
     firstView = false;
+    if (pendingNotice) {
+      current.heading.after(notice("error", el("p", {}, pendingNotice)));
+      announce(pendingNotice);
+      pendingNotice = null;
+    }
     app.replaceChildren(current.section);
     app.removeAttribute("aria-busy");
     if (focus) {
@@ -552,7 +558,8 @@
     }
     if (state.locations.length === 0) {
       const current = view("none", "Zurzeit keine Online-Termine");
-      add(current.section, 
+      add(
+        current.section,
         el("p", {}, "Im Moment können Sie keine Termine online buchen."),
         contactBlock()
       );
@@ -609,7 +616,8 @@
       loadDays();
     } else if (services.length === 0) {
       const current = view("none", "Zurzeit keine Online-Termine");
-      add(current.section, 
+      add(
+        current.section,
         el("p", {}, "An diesem Standort können Sie im Moment keine Termine online buchen."),
         contactBlock()
       );
@@ -773,7 +781,8 @@
     if (message) {
       add(current.section, notice("error", el("p", {}, message)));
     }
-    add(current.section, 
+    add(
+      current.section,
       chosenSummary(),
       el(
         "p",
@@ -1079,13 +1088,9 @@
     }
   }
 
-  async function restartWith(message) {
-    await start();
-    const current = app.querySelector("[data-tb-view]");
-    if (current) {
-      current.insertBefore(notice("error", el("p", {}, message)), current.children[1] || null);
-      announce(message);
-    }
+  function restartWith(message) {
+    pendingNotice = message; // shown by the first step that opens
+    start();
   }
 
   // --- 6. the confirmation ---
@@ -1093,7 +1098,8 @@
   function showConfirmation() {
     const booking = state.confirmation;
     const current = view("confirmation", "Ihr Termin ist gebucht");
-    add(current.section, 
+    add(
+      current.section,
       notice(
         "success",
         el(
@@ -1344,11 +1350,13 @@
     const title = confirmed ? "Ihr Termin" : "Dieser Termin ist abgesagt";
     const current = view("manage", title);
     if (booking.status === "cancelled") {
-      add(current.section, 
+      add(
+        current.section,
         notice("info", el("p", {}, "Sie haben diesen Termin abgesagt. Er ist nicht mehr gültig."))
       );
     } else if (booking.status === "cancelled_by_office") {
-      add(current.section, 
+      add(
+        current.section,
         notice(
           "info",
           el(
@@ -1367,7 +1375,8 @@
     }
     add(current.section, whatToBring(known.service));
     if (begun) {
-      add(current.section, 
+      add(
+        current.section,
         notice(
           "info",
           el("p", {}, "Dieser Termin hat bereits begonnen und kann nicht mehr online abgesagt werden.")
@@ -1386,7 +1395,8 @@
     cancelButton.addEventListener("click", function () {
       askToCancel(question, cancelButton, booking, link);
     });
-    add(current.section, 
+    add(
+      current.section,
       buttonRow(calendarLink(booking, known.location, known.service), cancelButton),
       question
     );
@@ -1467,7 +1477,8 @@
   function showCancelled(booking) {
     const known = describeBooking(booking);
     const current = view("cancelled", "Ihr Termin ist abgesagt");
-    add(current.section, 
+    add(
+      current.section,
       notice(
         "success",
         el(
@@ -1492,7 +1503,8 @@
     const message = error.requestId
       ? error.message + " (Fehlernummer: " + error.requestId + ")"
       : error.message || MESSAGES.unexpected;
-    add(current.section, 
+    add(
+      current.section,
       notice("error", el("p", {}, message)),
       buttonRow(
         el(
