@@ -372,10 +372,11 @@
             checked: choice.value === options.selected,
             "aria-describedby": itemHintId,
           }),
+          // The hint stays outside the label: it is the radio's description, not its name.
           el(
-            "label",
-            { for: id },
-            el("span", { class: "tb-radio-label" }, choice.label),
+            "div",
+            { class: "tb-radio-text" },
+            el("label", { for: id, class: "tb-radio-label" }, choice.label),
             choice.hint ? el("span", { id: itemHintId, class: "tb-radio-hint" }, choice.hint) : null
           )
         )

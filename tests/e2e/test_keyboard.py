@@ -33,6 +33,17 @@ def tab_to(page: Page, target: Locator, *, backwards: bool = False, limit: int =
     raise AssertionError(f"{target} not reached with {limit} presses of Tab")
 
 
+def assert_focus_visible(target: Locator) -> None:
+    """WCAG 2.4.7: the focused control is drawn with a ring (outline and yellow shadow)."""
+    style = target.evaluate(
+        "element => { const s = getComputedStyle(element);"
+        " return [s.outlineStyle, s.outlineWidth, s.boxShadow]; }"
+    )
+    assert style[0] == "solid", style
+    assert style[1] == "3px", style
+    assert "rgb(255, 191, 0)" in style[2], style
+
+
 def no_pointer_used(page: Page) -> None:
     assert page.evaluate("window.__pointerEvents") == 0
 
@@ -45,6 +56,7 @@ def test_book_and_cancel_by_keyboard_alone(page: Page, site_url: str) -> None:
     # Day: Tab into the group, the arrow key chooses tomorrow, Enter on "Weiter".
     days = page.get_by_role("radio")
     tab_to(page, days.first)
+    assert_focus_visible(days.first)
     page.keyboard.press("ArrowDown")
     expect(days.nth(1)).to_be_checked()
     tab_to(page, page.get_by_role("button", name="Weiter"))
@@ -94,7 +106,9 @@ def test_book_and_cancel_by_keyboard_alone(page: Page, site_url: str) -> None:
     expect(consent).to_be_checked()
     # Shift+Tab goes back over the privacy link to the optional household number.
     tab_to(page, page.get_by_role("link", name="Hinweisen zum Datenschutz"), backwards=True)
-    tab_to(page, page.get_by_role("button", name="Termin verbindlich buchen"))
+    submit = page.get_by_role("button", name="Termin verbindlich buchen")
+    tab_to(page, submit)
+    assert_focus_visible(submit)
     page.keyboard.press("Enter")
 
     expect_step(page, "Ihr Termin ist gebucht")
