@@ -18,7 +18,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 .PHONY: help dev test lint unit integration e2e template release build benchmark clean
 
 help:
-	@echo "make dev          the whole stack at http://127.0.0.1:$(PORT) (in-memory AWS)"
+	@echo "make dev          booking page and API at http://127.0.0.1:$(PORT)/ (in-memory AWS)"
 	@echo "make test         every check: lint, unit, integration, browser, template"
 	@echo "make release      release slots now on the running local stack"
 	@echo "make benchmark    booking throughput against DynamoDB Local"

@@ -1,9 +1,10 @@
 """The whole stack on one machine: `make dev` (what `sam local start-api` does, without Docker).
 
 Reads the routes of template.yaml and serves them at http://127.0.0.1:3000 by invoking the
-very same handlers with API Gateway HTTP API events. AWS is in memory (moto), or DynamoDB
-Local when --dynamodb-endpoint is given (the integration tests). At start the table is
-created from the template and the daily release runs once.
+very same handlers with API Gateway HTTP API events; every other GET serves the booking
+page from web/ (infra/static_site.py), so the page finds the API on its own origin. AWS is
+in memory (moto), or DynamoDB Local when --dynamodb-endpoint is given (the integration
+tests). At start the table is created from the template and the daily release runs once.
 
     python -m infra.local_stack [--port 3000] [--dynamodb-endpoint http://localhost:8000]
 """
@@ -23,6 +24,7 @@ from urllib.parse import urlsplit
 
 from infra.http_events import http_api_event, http_response
 from infra.lambda_runtime import LocalFunction
+from infra.static_site import static_file, static_headers
 from infra.template import Cors, Route, Template
 
 LOCAL_TABLE = "terminbuchung-local"
@@ -171,6 +173,9 @@ def make_handler(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
                 self._json(status, answer)
                 return status
             found = stack.route(self.command, path)
+            if found is None and self.command in ("GET", "HEAD") and (page := static_file(path)):
+                self._send(200, static_headers(page[1]), page[0])  # the booking page in web/
+                return 200
             if found is None:
                 # API Gateway's own answer for a route the API does not have.
                 self._json(404, {"message": "Not Found"}, cors_headers(stack.cors, origin, False))
