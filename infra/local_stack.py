@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from contextlib import nullcontext
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -49,6 +50,9 @@ def local_environment(dynamodb_endpoint: str | None, template: Template) -> dict
     if dynamodb_endpoint:
         environment["DYNAMODB_ENDPOINT"] = dynamodb_endpoint
     return environment
+
+
+DevEndpoint = Callable[[bytes], tuple[int, Any]]
 
 
 class LocalStack:
@@ -105,6 +109,14 @@ class LocalStack:
         self.follow_config()
         with self.gate:
             return run_in_local_stack(argv)
+
+    def dev_endpoint(self, method: str, path: str) -> DevEndpoint | None:
+        """Endpoints of the local stack only, under /_dev/: not part of the API."""
+        endpoints: dict[tuple[str, str], DevEndpoint] = {
+            ("POST", "/_dev/release"): lambda _: (200, self.release()),
+            ("POST", "/_dev/ops"): lambda body: self.ops(json.loads(body or b"{}").get("argv", [])),
+        }
+        return endpoints.get((method, path))
 
     def route(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
         for route in self.routes:
@@ -165,11 +177,8 @@ def make_handler(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
             if self.command == "OPTIONS" and self.headers.get("Access-Control-Request-Method"):
                 self._send(204, cors_headers(stack.cors, origin, preflight=True), b"")
                 return 204
-            if path == "/_dev/release" and self.command == "POST":
-                self._json(200, stack.release())
-                return 200
-            if path == "/_dev/ops" and self.command == "POST":
-                status, answer = stack.ops(json.loads(body or b"{}").get("argv", []))
+            if endpoint := stack.dev_endpoint(self.command, path):
+                status, answer = endpoint(body)
                 self._json(status, answer)
                 return status
             found = stack.route(self.command, path)
