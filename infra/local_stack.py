@@ -3,7 +3,8 @@
 Reads the routes of template.yaml and serves them at http://127.0.0.1:3000 by invoking the
 very same handlers with API Gateway HTTP API events. AWS is in memory (moto), or DynamoDB
 Local when --dynamodb-endpoint is given (the integration tests). At start the table is
-created from the template and the daily release runs once.
+created from the template and the daily release runs once. The table's stream drives the
+e-mail function; SES is always moto's, and /_dev/outbox shows what it sent (infra.dev_mail).
 
     python -m infra.local_stack [--port 3000] [--dynamodb-endpoint http://localhost:8000]
 """
@@ -21,6 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+from infra.dev_mail import DevMail, DevRoute
 from infra.http_events import http_api_event, http_response
 from infra.lambda_runtime import LocalFunction
 from infra.template import Cors, Route, Template
@@ -60,6 +62,8 @@ class LocalStack:
         }
         # moto's in-memory backend is not built for concurrent writers; DynamoDB Local is.
         self.gate: Any = threading.Lock() if serialize else nullcontext()
+        # Pages for developers only (/_dev/...), by method and path.
+        self.dev_routes: dict[tuple[str, str], DevRoute] = {}
 
     def create_table(self) -> None:
         import boto3
@@ -143,6 +147,10 @@ def make_handler(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
             print(f"{self.command} {url.path} -> {status} ({elapsed:.0f} ms)", file=sys.stderr)
 
         def _dispatch(self, path: str, query: str, body: bytes, origin: str | None) -> int:
+            if dev_route := stack.dev_routes.get((self.command, path)):
+                status, headers, payload = dev_route(body)
+                self._send(status, headers, payload)
+                return status
             if self.command == "OPTIONS" and self.headers.get("Access-Control-Request-Method"):
                 self._send(204, cors_headers(stack.cors, origin, preflight=True), b"")
                 return 204
@@ -206,15 +214,21 @@ def main(argv: list[str] | None = None) -> None:
     }
     if "SITE_CONFIG" in os.environ:  # another site file, e.g. the tests' always-open one
         parameters["SiteConfigFile"] = os.environ["SITE_CONFIG"]
+    # The links in the e-mails lead to this stack (the booking page, once it serves one).
+    parameters["BookingPageUrl"] = f"http://{args.host}:{args.port}/"
     template = Template(parameters=parameters)
     os.environ.update(local_environment(args.dynamodb_endpoint, template))
-    if not args.dynamodb_endpoint:
-        from moto import mock_aws
+    # moto is all of AWS, or all but DynamoDB: requests to DynamoDB Local's endpoint are no
+    # AWS address, so moto lets them through (tests/integration checks that).
+    from moto import mock_aws
 
-        mock_aws().start()
+    mock_aws().start()
 
     stack = LocalStack(template, serialize=not args.dynamodb_endpoint)
     stack.create_table()
+    mail = DevMail(template, LOCAL_TABLE, args.dynamodb_endpoint, stack.gate)
+    mail.start()
+    stack.dev_routes.update(mail.routes())
     if not args.no_release:
         released = stack.release()
         print(f"released {released['created']} slots", file=sys.stderr)
@@ -223,12 +237,14 @@ def main(argv: list[str] | None = None) -> None:
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
     backend = args.dynamodb_endpoint or "moto (in memory)"
     print(f"Terminbuchung läuft: http://{args.host}:{server.server_port}/  (DynamoDB: {backend})")
+    print(f"Versandte E-Mails: http://{args.host}:{server.server_port}/_dev/outbox.html")
     print("Beenden mit Ctrl-C.", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
+        mail.stop()
         server.server_close()
 
 
