@@ -101,6 +101,7 @@ class StreamReader:
             "LatestStreamArn"
         ]
         self.streams = boto3.client("dynamodbstreams", endpoint_url=endpoint, region_name=region)
+        self.in_moto = endpoint is None  # the local stack's in-memory AWS
         self.checkpoints: dict[str, str | None] = {}
 
     def shards(self) -> Iterator[str]:
@@ -125,11 +126,24 @@ class StreamReader:
                 StreamArn=self.stream_arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON"
             )
         iterator = answer["ShardIterator"]
-        records = self.streams.get_records(ShardIterator=iterator, Limit=limit)["Records"]
-        return [lambda_record(r, self.stream_arn, self.region) for r in records]
+        page = self.streams.get_records(ShardIterator=iterator, Limit=limit)
+        if self.in_moto:
+            _forget_moto_iterators(self.region, iterator, page.get("NextShardIterator"))
+        return [lambda_record(r, self.stream_arn, self.region) for r in page["Records"]]
 
     def advance(self, shard: str, sequence_number: str) -> None:
         self.checkpoints[shard] = sequence_number
+
+
+def _forget_moto_iterators(region: str, *iterators: str | None) -> None:
+    """moto keeps every shard iterator forever; polling makes several a second."""
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+    from moto.dynamodbstreams.models import dynamodbstreams_backends
+
+    registry = dynamodbstreams_backends[DEFAULT_ACCOUNT_ID][region].shard_iterators
+    for iterator in iterators:
+        if iterator:
+            registry.pop(iterator, None)
 
 
 @dataclass
@@ -238,7 +252,7 @@ class StreamPoller:
         )
         return min(int(s) for s in failures) if failures else None
 
-    def start(self, interval: float = 0.2) -> None:
+    def start(self, interval: float = 0.5) -> None:
         def loop() -> None:
             while not self._stop.is_set():
                 try:

@@ -6,6 +6,8 @@ from contextlib import nullcontext
 from typing import Any
 
 import pytest
+from moto.core.models import DEFAULT_ACCOUNT_ID
+from moto.dynamodbstreams.models import dynamodbstreams_backends
 
 from infra.event_filter import UnsupportedPattern, passes
 from infra.stream_poller import StreamPoller, StreamReader, stream_sources
@@ -93,6 +95,8 @@ def test_the_local_poller_retries_a_failing_record_then_dead_letters_it_and_goes
         assert (delivery.failed, delivery.dead_lettered) == (1, 0)
     assert poller.poll_once().dead_lettered == 1
 
+    # Polling leaves nothing behind in moto, however long `make dev` runs.
+    assert dynamodbstreams_backends[DEFAULT_ACCOUNT_ID]["eu-central-1"].shard_iterators == {}
     (dead,) = poller.dead_letters
     assert dead["function"] == SEND_EMAIL
     assert dead["records"] == 1
