@@ -9,8 +9,6 @@ in any calendar, also across the days the clocks change.
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Literal
 
-from icalendar import Calendar, Event, vCalAddress
-
 if TYPE_CHECKING:
     from terminbuchung.mail.letters import Appointment
 
@@ -35,6 +33,9 @@ def calendar_invite(
     uid_domain: str,
     now: datetime,
 ) -> str:
+    # Loaded on first use: the reminders never attach a calendar (DESIGN.md, cold starts).
+    from icalendar import Calendar, Event, vCalAddress
+
     calendar = Calendar()
     calendar.add("prodid", "-//Jobcenter Oberhavel//Terminbuchung//DE")
     calendar.add("version", "2.0")

@@ -7,12 +7,13 @@ from pathlib import Path
 import pytest
 
 from terminbuchung.clock import BERLIN
-from terminbuchung.config import ConfigError, parse_site_config
+from terminbuchung.config import ConfigError, SiteConfig, parse_site_config
 from terminbuchung.mail.delivery import letter_for_change
 from terminbuchung.mail.german import date_and_time, long_date
-from terminbuchung.mail.letters import Kind
+from terminbuchung.mail.letters import Appointment, Kind, compose
 from terminbuchung.mail.mime import AddressNotDeliverable, ascii_address
 from terminbuchung.mail.settings import MailSettings, MailSettingsError
+from terminbuchung.models import BookingItem
 from tests.conftest import SHIPPED_SITE, TEST_SITE
 
 
@@ -119,3 +120,33 @@ def test_a_site_file_without_mail_section_is_refused() -> None:
 
     with pytest.raises(ConfigError, match=r"mail: Field required"):
         parse_site_config(text, source="oberhavel.toml")
+
+
+def test_a_booking_at_a_location_since_removed_from_the_configuration_still_gets_its_e_mail(
+    site: SiteConfig,
+) -> None:
+    booking = BookingItem(
+        "BOOKING#K7QP-3XMA",
+        reference="K7QP-3XMA",
+        location="zehdenick",
+        service="abgeschafft",
+        starts_at="2026-12-01T09:30:00+01:00",
+        ends_at="2026-12-01T10:00:00+01:00",
+        name="Erika Mustermann",
+        email="erika@example.de",
+    )
+    settings = MailSettings("termine@oberhavel.de", None, "https://www.oberhavel.de/termine")
+
+    letter = compose(
+        Kind.CONFIRMATION,
+        Appointment.of(booking, site),
+        site=site,
+        settings=settings,
+        token="t",
+        now=datetime(2026, 11, 30, 7, 0, tzinfo=BERLIN),
+    )
+
+    assert "zehdenick" in letter.text
+    assert "abgeschafft" in letter.text
+    assert "Bitte bringen Sie mit" not in letter.text
+    assert "Wo:              zehdenick\n  Anliegen:" in letter.text
