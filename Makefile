@@ -18,7 +18,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 .PHONY: help dev test lint unit integration e2e template release reminders build benchmark clean
 
 help:
-	@echo "make dev          the whole stack at http://127.0.0.1:$(PORT) (in-memory AWS)"
+	@echo "make dev          booking page and API at http://127.0.0.1:$(PORT)/ (in-memory AWS)"
 	@echo "make test         every check: lint, unit, integration, browser, template"
 	@echo "make release      release slots now on the running local stack"
 	@echo "make reminders    send tomorrow's reminders now (from the configured hour on)"
@@ -84,7 +84,7 @@ template: $(STAMPS)/python
 build: template
 
 benchmark: $(STAMPS)/python $(STAMPS)/node $(STAMPS)/java
-	$(PY) -m tests.benchmark
+	PYTHONPATH=shared $(PY) -m tests.benchmark
 
 clean:
 	rm -rf $(VENV) $(STAMPS) node_modules .aws-sam .pytest_cache .mypy_cache .ruff_cache test-artifacts

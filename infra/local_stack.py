@@ -1,10 +1,12 @@
 """The whole stack on one machine: `make dev` (what `sam local start-api` does, without Docker).
 
 Reads the routes of template.yaml and serves them at http://127.0.0.1:3000 by invoking the
-very same handlers with API Gateway HTTP API events. AWS is in memory (moto), or DynamoDB
-Local when --dynamodb-endpoint is given (the integration tests). At start the table is
-created from the template and the daily release runs once. The table's stream drives the
-e-mail function; SES is always moto's, and /_dev/outbox shows what it sent (infra.dev_mail).
+very same handlers with API Gateway HTTP API events; every other GET serves the booking
+page from web/ (infra/static_site.py), so the page finds the API on its own origin. AWS is
+in memory (moto), or DynamoDB Local when --dynamodb-endpoint is given (the integration
+tests). At start the table is created from the template and the daily release runs once.
+The table's stream drives the e-mail function; SES is always moto's, and /_dev/outbox
+shows what it sent (infra.dev_mail).
 
     python -m infra.local_stack [--port 3000] [--dynamodb-endpoint http://localhost:8000]
 """
@@ -25,6 +27,7 @@ from urllib.parse import urlsplit
 from infra.dev_mail import DevMail, DevRoute
 from infra.http_events import http_api_event, http_response
 from infra.lambda_runtime import LocalFunction
+from infra.static_site import static_file, static_headers
 from infra.template import Cors, Route, Template
 
 LOCAL_TABLE = "terminbuchung-local"
@@ -57,13 +60,25 @@ class LocalStack:
         self.routes = template.routes()
         self.cors = template.cors()
         self.functions = {
-            route.function: LocalFunction(route.function, route.code_dir, route.handler)
-            for route in self.routes
+            name: LocalFunction(name, code_dir, handler)
+            for name, (code_dir, handler) in template.functions().items()
         }
         # moto's in-memory backend is not built for concurrent writers; DynamoDB Local is.
         self.gate: Any = threading.Lock() if serialize else nullcontext()
         # Pages for developers only (/_dev/...), by method and path.
         self.dev_routes: dict[tuple[str, str], DevRoute] = {}
+        self._config_stamp = 0
+
+    def follow_config(self) -> None:
+        """An edited site configuration takes effect as after a deploy: at the next call."""
+        from terminbuchung.config import config_path, site_config
+
+        stamp = config_path().stat().st_mtime_ns
+        if stamp != self._config_stamp:
+            if self._config_stamp:
+                print(f"{config_path().name} changed: the next calls read it anew", file=sys.stderr)
+            site_config.cache_clear()
+            self._config_stamp = stamp
 
     def create_table(self) -> None:
         import boto3
@@ -80,17 +95,21 @@ class LocalStack:
             )
 
     def release(self) -> dict[str, Any]:
-        from terminbuchung import clock
-        from terminbuchung.config import site_config
-        from terminbuchung.release import release_slots
-
+        """What the hourly schedule does in AWS: invoke the release function."""
+        self.follow_config()
         with self.gate:
-            report = release_slots(site_config(), clock.now())
-        return {
-            "created": report.created.total(),
-            "resized": report.resized,
-            "by_day": {f"{loc} {day}": n for (loc, day), n in sorted(report.created.items())},
-        }
+            result: dict[str, Any] = self.functions["ReleaseSlotsFunction"].invoke(
+                {"source": "terminbuchung.release-schedule"}
+            )
+        return result
+
+    def ops(self, argv: list[str]) -> tuple[int, dict[str, str]]:
+        """`python -m infra.ops` against this stack: run in this process, on its table."""
+        from infra.ops import run_in_local_stack
+
+        self.follow_config()
+        with self.gate:
+            return run_in_local_stack(argv)
 
     def route(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
         for route in self.routes:
@@ -100,6 +119,7 @@ class LocalStack:
         return None
 
     def invoke(self, route: Route, event: dict[str, Any]) -> Any:
+        self.follow_config()
         with self.gate:
             return self.functions[route.function].invoke(event)
 
@@ -142,22 +162,29 @@ def make_handler(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             origin = self.headers.get("Origin")
-            status = self._dispatch(url.path, url.query, body, origin)
+            if dev_route := stack.dev_routes.get((self.command, url.path)):
+                status, headers, payload = dev_route(body)
+                self._send(status, headers, payload)
+            else:
+                status = self._dispatch(url.path, url.query, body, origin)
             elapsed = (time.perf_counter() - started) * 1000
             print(f"{self.command} {url.path} -> {status} ({elapsed:.0f} ms)", file=sys.stderr)
 
         def _dispatch(self, path: str, query: str, body: bytes, origin: str | None) -> int:
-            if dev_route := stack.dev_routes.get((self.command, path)):
-                status, headers, payload = dev_route(body)
-                self._send(status, headers, payload)
-                return status
             if self.command == "OPTIONS" and self.headers.get("Access-Control-Request-Method"):
                 self._send(204, cors_headers(stack.cors, origin, preflight=True), b"")
                 return 204
             if path == "/_dev/release" and self.command == "POST":
                 self._json(200, stack.release())
                 return 200
+            if path == "/_dev/ops" and self.command == "POST":
+                status, answer = stack.ops(json.loads(body or b"{}").get("argv", []))
+                self._json(status, answer)
+                return status
             found = stack.route(self.command, path)
+            if found is None and self.command in ("GET", "HEAD") and (page := static_file(path)):
+                self._send(200, static_headers(page[1]), page[0])  # the booking page in web/
+                return 200
             if found is None:
                 # API Gateway's own answer for a route the API does not have.
                 self._json(404, {"message": "Not Found"}, cors_headers(stack.cors, origin, False))
@@ -214,7 +241,7 @@ def main(argv: list[str] | None = None) -> None:
     }
     if "SITE_CONFIG" in os.environ:  # another site file, e.g. the tests' always-open one
         parameters["SiteConfigFile"] = os.environ["SITE_CONFIG"]
-    # The links in the e-mails lead to this stack (the booking page, once it serves one).
+    # The links in the e-mails lead to the booking page this stack serves.
     parameters["BookingPageUrl"] = f"http://{args.host}:{args.port}/"
     template = Template(parameters=parameters)
     os.environ.update(local_environment(args.dynamodb_endpoint, template))

@@ -90,6 +90,13 @@ class Template:
             return resource_names.get(ref)
         return node
 
+    def functions(self) -> dict[str, tuple[Path, str]]:
+        """Every function's code directory and handler, by logical id."""
+        return {
+            name: (ROOT / r["Properties"]["CodeUri"], r["Properties"]["Handler"])
+            for name, r in self.of_type("AWS::Serverless::Function").items()
+        }
+
     def routes(self) -> list[Route]:
         routes = []
         for name, resource in self.of_type("AWS::Serverless::Function").items():

@@ -1,9 +1,13 @@
 """Fixtures for every test: a fake AWS account, the table from template.yaml, a fixed clock."""
 
+import io
+import json
+import logging
 import os
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 # Before any project import: the models read these when they are defined.
 os.environ.update(
@@ -71,3 +75,35 @@ def now(monkeypatch: pytest.MonkeyPatch) -> datetime:
     """Freeze the clock the handlers read at Monday morning."""
     monkeypatch.setattr(clock, "now", lambda: MONDAY_MORNING)
     return MONDAY_MORNING
+
+
+class JsonLogs:
+    """What the handlers and the domain log, as the JSON objects Powertools writes."""
+
+    def __init__(self) -> None:
+        self.stream = io.StringIO()
+
+    @property
+    def text(self) -> str:
+        return self.stream.getvalue()
+
+    def records(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.text.splitlines() if line.strip()]
+
+
+@pytest.fixture
+def json_logs() -> Iterator[JsonLogs]:
+    """Capture every log line of the `terminbuchung` service, formatted as in Lambda."""
+    from aws_lambda_powertools import Logger
+    from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
+
+    Logger()  # make sure the service logger exists with its formatter
+    logs = JsonLogs()
+    handler = logging.StreamHandler(logs.stream)
+    handler.setFormatter(LambdaPowertoolsFormatter())
+    service = logging.getLogger("terminbuchung")
+    service.addHandler(handler)
+    try:
+        yield logs
+    finally:
+        service.removeHandler(handler)

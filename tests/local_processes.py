@@ -78,11 +78,17 @@ def dynamodb_local(log: Path) -> Iterator[str]:
 
 @contextmanager
 def local_stack(
-    log: Path, *, site_config: Path, dynamodb_endpoint: str | None = None
+    log: Path,
+    *,
+    site_config: Path,
+    dynamodb_endpoint: str | None = None,
+    allowed_origins: str | None = None,
 ) -> Iterator[str]:
     """`make dev` on a free port; yields its base URL once it answers."""
     port = free_port()
     env = {**os.environ, "SITE_CONFIG": str(site_config), "PYTHONUNBUFFERED": "1"}
+    if allowed_origins:
+        env["ALLOWED_ORIGINS"] = allowed_origins  # CORS, as the template's AllowedOrigins
     for name in ("TABLE_NAME", "TOKEN_KEY", "DYNAMODB_ENDPOINT"):
         env.pop(name, None)  # the stack sets its own, as `make dev` does
     args = [sys.executable, "-m", "infra.local_stack", "--port", str(port)]

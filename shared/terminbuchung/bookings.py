@@ -152,7 +152,7 @@ def book(form: BookingForm, site: SiteConfig, now: datetime, key: bytes) -> Conf
             continue
         logger.info(
             "booking created",
-            extra={"reference": reference, "location": location.id, "slot": iso(start)},
+            extra={"reference": reference, "location_id": location.id, "slot": iso(start)},
         )
         return Confirmation(
             reference, location.id, service.id, iso(start), iso(end), cancel_token(reference, key)
@@ -208,7 +208,17 @@ def cancel(reference: str, token: str, now: datetime, key: bytes) -> Cancellatio
         return Cancellation(item.reference, item.status)
     if datetime.fromisoformat(item.starts_at) <= now:
         raise TooLate()
+    if not call_off(item, BookingItem.CANCELLED, "citizen", now):
+        # Someone else (a second click, the office) changed it first.
+        return Cancellation(item.reference, _load(item.reference).status)
+    return Cancellation(item.reference, BookingItem.CANCELLED)
 
+
+def call_off(item: BookingItem, status: str, reason: str, now: datetime) -> bool:
+    """Cancel a confirmed booking, free its seat and its guards, in one transaction.
+
+    False if the booking was no longer confirmed: someone else cancelled it first.
+    """
     guards = [str(guard) for guard in item.guards]
     for attempt in range(_ATTEMPTS):
         transaction = Transaction()
@@ -216,9 +226,9 @@ def cancel(reference: str, token: str, now: datetime, key: bytes) -> Cancellatio
             "booking",
             item,
             [
-                BookingItem.status.set(BookingItem.CANCELLED),
+                BookingItem.status.set(status),
                 BookingItem.cancelled_at.set(now),
-                BookingItem.cancel_reason.set("citizen"),
+                BookingItem.cancel_reason.set(reason),
             ],
             condition=BookingItem.status == BookingItem.CONFIRMED,
         )
@@ -237,15 +247,16 @@ def cancel(reference: str, token: str, now: datetime, key: bytes) -> Cancellatio
             transaction.commit()
         except TransactionFailed as failed:
             if failed.failed("booking"):
-                # Someone else (a second click, the office) changed it first.
-                return Cancellation(item.reference, _load(item.reference).status)
-            # A guard that is gone already has nothing left to free.
-            guards = [g for n, g in enumerate(guards) if not failed.failed(f"guard{n}")]
+                return False
+            # A guard that is gone (expired, or freed already) has nothing left to free.
+            left = [g for n, g in enumerate(guards) if not failed.failed(f"guard{n}")]
             if failed.conflict:
                 _back_off(attempt)
-            elif failed.failed("slot"):
+            elif left == guards:
                 raise
+            guards = left
             continue
-        logger.info("booking cancelled", extra={"reference": item.reference, "by": "citizen"})
-        return Cancellation(item.reference, BookingItem.CANCELLED)
+        by = "citizen" if status == BookingItem.CANCELLED else "office"
+        logger.info("booking cancelled", extra={"reference": item.reference, "by": by})
+        return True
     raise Busy()

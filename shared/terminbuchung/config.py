@@ -22,6 +22,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
@@ -133,12 +134,13 @@ class Location(_Frozen):
     closed_on: list[date] = []
     closed_every_year: list[Annotated[str, AfterValidator(_month_day)]] = []
 
-    @model_validator(mode="after")
-    def _release_on_the_hour(self) -> Self:
+    @field_validator("release_time")
+    @classmethod
+    def _on_the_hour(cls, value: time) -> time:
         # The release runs at the top of every hour; other minutes would silently be late.
-        if self.release_time.minute or self.release_time.second:
-            raise ValueError(f"release_time must be on the full hour, got {self.release_time}")
-        return self
+        if value.minute or value.second:
+            raise ValueError(f"must be on the full hour, got {value:%H:%M}")
+        return value
 
     @property
     def slot_length(self) -> timedelta:

@@ -84,7 +84,7 @@ def _release_location(location: Location, now: datetime, report: ReleaseReport) 
         if item is None:
             if _create(planned, now):
                 report.created[(location.id, planned.start.date())] += 1
-        elif not item.closed_reason and item.capacity != planned.capacity:
+        elif not item.closed_reason and item.capacity != max(planned.capacity, item.booked):
             _resize(item, planned.capacity)
             report.resized += 1
 

@@ -77,10 +77,10 @@ def slots_on(location: Location, day: date, closures: Iterable[Closure] = ()) ->
     planned = []
     for at in _start_times(location, day):
         start = local(day, at)
-        if start is not None:  # not in the hour the clocks skip or repeat
-            planned.append(
-                PlannedSlot(location.id, start, start + location.slot_length, location.desks)
-            )
+        end = local(day, (datetime.combine(day, at) + location.slot_length).time())
+        # Not in or across the hour the clocks skip or repeat: its length would be wrong.
+        if start and end and start.utcoffset() == end.utcoffset():
+            planned.append(PlannedSlot(location.id, start, end, location.desks))
     closures = [c for c in closures if c.day == day]
     return [
         slot

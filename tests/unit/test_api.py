@@ -1,10 +1,13 @@
 """The public HTTP API, through the handlers with real-shaped API Gateway v2 events (moto)."""
 
+import json
 from datetime import datetime, timedelta
 from typing import Any
 
 import boto3
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from terminbuchung.clock import BERLIN
 from terminbuchung.models import BookingItem, SlotItem
@@ -418,3 +421,46 @@ def test_unexpected_errors_are_500_with_a_request_id(
     assert answer.error["code"] == "internal_error"
     assert answer.error["request_id"]
     assert "fire" not in answer.error["message"]
+
+
+# --- no client mistake is ever a 500 ----------------------------------------------------
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=60),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+form_fields = st.sampled_from(
+    ["location", "service", "start", "name", "email", "phone", "household_number", "token"]
+)
+bodies = st.dictionaries(form_fields, json_values, max_size=8) | json_values
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(body=bodies)
+def test_any_json_body_gets_a_4xx_or_a_booking(api: ApiClient, body: Any) -> None:
+    answer = api.post("/bookings", raw_body=json.dumps(body).encode())
+    assert answer.status in {201, 400, 404, 409, 413, 422}
+    if answer.status != 201:
+        assert set(answer.error) == {"code", "message", "field"}
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    reference=st.text(st.characters(blacklist_characters="/?#%"), min_size=1, max_size=40),
+    token=st.text(max_size=300),
+)
+def test_any_reference_and_token_get_a_clean_404(
+    api: ApiClient, reference: str, token: str
+) -> None:
+    path = f"/bookings/{reference}"
+    shown = api.get(path, headers={"X-Booking-Token": token})
+    cancelled = api.post(f"{path}/cancel", json_body={"token": token})
+    assert shown.status == 404
+    assert cancelled.status in {404, 422}

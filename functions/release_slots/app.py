@@ -1,0 +1,47 @@
+"""Run every hour by EventBridge Scheduler: release the slots that are due by now.
+
+Each location's release time comes from the site configuration; running hourly lets the
+configuration alone decide it, and a missed or failed run is made good an hour later.
+"""
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer, single_metric
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from terminbuchung import clock
+from terminbuchung.config import site_config
+from terminbuchung.release import release_slots
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    site = site_config()
+    report = release_slots(site, clock.now())
+    for (location_id, day), count in sorted(report.created.items()):
+        logger.info(
+            "slots released", extra={"location_id": location_id, "day": str(day), "count": count}
+        )
+    for location in site.open_locations:
+        # Per location, zeros included: an alarm can tell "nothing new" from "not run".
+        with single_metric(
+            name="SlotsReleased", unit=MetricUnit.Count, value=report.created_at(location.id)
+        ) as metric:
+            metric.add_dimension(name="location", value=location.id)
+    metrics.add_metric(name="SlotCapacityChanged", unit=MetricUnit.Count, value=report.resized)
+    logger.info(
+        "release finished",
+        extra={"slots_created": report.created.total(), "slots_resized": report.resized},
+    )
+    return {
+        "created": report.created.total(),
+        "resized": report.resized,
+        "by_day": {f"{loc} {day}": n for (loc, day), n in sorted(report.created.items())},
+    }

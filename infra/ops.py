@@ -1,0 +1,233 @@
+"""Operations at run time, without a deploy: close a day, reopen it, release now, show.
+
+    python -m infra.ops show [LOCATION] [--days N]
+    python -m infra.ops close LOCATION YYYY-MM-DD --reason TEXT [--from HH:MM] [--until HH:MM]
+    python -m infra.ops reopen LOCATION YYYY-MM-DD
+    python -m infra.ops release
+
+By default against the local stack (`make dev`, at http://127.0.0.1:$PORT); with
+`--stack NAME` against a deployed stack (AWS credentials of the shell), with
+`--dynamodb-endpoint URL` against any DynamoDB (e.g. DynamoDB Local).
+"""
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+
+from infra.lambda_runtime import LAYER
+
+if str(LAYER) not in sys.path:
+    sys.path.insert(0, str(LAYER))
+
+
+class OpsError(Exception):
+    """A request ops can correct: the message says what to change."""
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid date {text!r} (expected YYYY-MM-DD)") from None
+
+
+def _time(text: str) -> time:
+    try:
+        hours, minutes = text.split(":")
+        return time(int(hours), int(minutes))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid time {text!r} (expected HH:MM)") from None
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(
+        prog="python -m infra.ops",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    target = root.add_mutually_exclusive_group()
+    target.add_argument("--stack", help="name of a deployed CloudFormation stack")
+    target.add_argument("--dynamodb-endpoint", help="a DynamoDB endpoint, e.g. DynamoDB Local")
+    target.add_argument(
+        "--local",
+        default=f"http://127.0.0.1:{os.environ.get('PORT', '3000')}",
+        help="base URL of the local stack (default: %(default)s)",
+    )
+    commands = root.add_subparsers(dest="command", required=True)
+
+    show = commands.add_parser("show", help="released, booked and closed slots per day")
+    show.add_argument("location", nargs="?", help="one location (default: all)")
+    show.add_argument("--days", type=int, default=14, help="days from today (default: 14)")
+
+    close = commands.add_parser("close", help="close a day or part of it; cancels its bookings")
+    close.add_argument("location")
+    close.add_argument("day", type=_day, metavar="YYYY-MM-DD")
+    close.add_argument("--reason", required=True, help='e.g. "Betriebsversammlung"')
+    close.add_argument("--from", dest="start", type=_time, default=time.min, metavar="HH:MM")
+    close.add_argument("--until", dest="end", type=_time, default=time.max, metavar="HH:MM")
+
+    reopen = commands.add_parser("reopen", help="undo the closures of a day")
+    reopen.add_argument("location")
+    reopen.add_argument("day", type=_day, metavar="YYYY-MM-DD")
+
+    commands.add_parser("release", help="run the slot release now")
+    return root
+
+
+@dataclass(frozen=True)
+class DayLine:
+    day: date
+    slots: int
+    seats: int
+    booked: int
+    free: int
+    closed: int
+
+
+def day_lines(location_id: str, first: date, last: date) -> list[DayLine]:
+    from terminbuchung.models import SlotItem, location_key, slot_key
+
+    lines: dict[date, DayLine] = {}
+    for item in SlotItem.query(
+        location_key(location_id),
+        SlotItem.sk.between(slot_key(first.isoformat()), slot_key(f"{last.isoformat()}~")),
+    ):
+        day = date.fromisoformat(item.local_start[:10])
+        line = lines.get(day, DayLine(day, 0, 0, 0, 0, 0))
+        lines[day] = DayLine(
+            day,
+            line.slots + 1,
+            line.seats + int(item.capacity),
+            line.booked + int(item.booked),
+            line.free + item.free_seats,
+            line.closed + (1 if item.closed_reason else 0),
+        )
+    return [lines[day] for day in sorted(lines)]
+
+
+def execute(args: argparse.Namespace) -> str:
+    """Run a command against the table the models point at; returns the report to print."""
+    from terminbuchung import clock
+    from terminbuchung.closures import ClosureRefused, close, configured_location, reopen
+    from terminbuchung.config import site_config
+    from terminbuchung.release import release_slots
+
+    site, now = site_config(), clock.now()
+    try:
+        if args.command == "close":
+            report = close(
+                site, args.location, args.day, reason=args.reason, now=now,
+                start=args.start, end=args.end,
+            )  # fmt: skip
+            cancelled = ", ".join(report.bookings_cancelled) or "none"
+            until = "24:00" if report.end == time.max else f"{report.end:%H:%M}"
+            return (
+                f"closed {report.location} on {report.day} {report.start:%H:%M}-{until}: "
+                f"{report.slots_closed} slots withdrawn, bookings cancelled: {cancelled}"
+            )
+        if args.command == "reopen":
+            reopened = reopen(site, args.location, args.day, now=now)
+            return f"reopened {args.location} on {args.day}: {reopened} slots bookable again"
+        if args.command == "release":
+            released = release_slots(site, now)
+            return f"released {released.created.total()} slots, resized {released.resized}"
+        locations = [configured_location(site, args.location)] if args.location else site.locations
+    except ClosureRefused as error:
+        raise OpsError(str(error)) from None
+    today = clock.in_berlin(now).date()
+    out = []
+    for location in locations:
+        state = "" if location.enabled else " (not enabled)"
+        out.append(f"{location.id}: {location.name}{state}")
+        out.append("  day              slots  seats  booked  free  closed")
+        for line in day_lines(location.id, today, today + timedelta(days=args.days)):
+            out.append(
+                f"  {line.day:%a %Y-%m-%d}  {line.slots:5}  {line.seats:5}  {line.booked:6}"
+                f"  {line.free:4}  {line.closed:6}"
+            )
+    return "\n".join(out)
+
+
+def _on_local_stack(base_url: str, argv: Sequence[str]) -> str:
+    import requests
+
+    try:
+        answer = requests.post(f"{base_url}/_dev/ops", json={"argv": list(argv)}, timeout=60)
+    except requests.ConnectionError:
+        raise OpsError(f"no local stack at {base_url}: start it with `make dev`") from None
+    if answer.status_code != 200:
+        raise OpsError(answer.json().get("error", answer.text))
+    return str(answer.json()["output"])
+
+
+def _deployed_stack(name: str) -> dict[str, str]:
+    import boto3
+
+    stacks = boto3.client("cloudformation").describe_stacks(StackName=name)["Stacks"]
+    return {o["OutputKey"]: o["OutputValue"] for o in stacks[0].get("Outputs", [])}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parser().parse_args(argv)
+    try:
+        if args.stack or args.dynamodb_endpoint:
+            from terminbuchung.models import use_table
+
+            if args.stack:
+                outputs = _deployed_stack(args.stack)
+                if args.command == "release":
+                    # The deployed function, with the deployed configuration.
+                    print(_invoke(outputs["ReleaseFunctionName"]))
+                    return 0
+                use_table(outputs["TableName"])
+            else:
+                use_table(
+                    os.environ.get("TABLE_NAME", "terminbuchung-local"), args.dynamodb_endpoint
+                )
+            print(execute(args))
+        else:
+            print(_on_local_stack(args.local.rstrip("/"), _without_target(argv)))
+    except OpsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _invoke(function_name: str) -> str:
+    import boto3
+
+    answer = boto3.client("lambda").invoke(FunctionName=function_name, Payload=b"{}")
+    return str(answer["Payload"].read().decode())
+
+
+def _without_target(argv: list[str]) -> list[str]:
+    """The command line minus --local URL: what the local stack runs itself."""
+    out, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--local":
+            skip = True
+        elif not arg.startswith("--local="):
+            out.append(arg)
+    return out
+
+
+def run_in_local_stack(argv: list[str]) -> tuple[int, dict[str, str]]:
+    """The local stack's side of `/_dev/ops`: parse and run in its own process."""
+    try:
+        args = parser().parse_args(argv)  # already checked by the caller's parser
+    except SystemExit:
+        return 400, {"error": f"invalid command line: {' '.join(argv)}"}
+    try:
+        return 200, {"output": execute(args)}
+    except OpsError as error:
+        return 400, {"error": str(error)}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

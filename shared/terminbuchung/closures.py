@@ -1,0 +1,138 @@
+"""The office closes a day, or part of it, at short notice, without a deploy.
+
+A closure is stored, so the daily release never puts those slots back; the free seats
+are withdrawn at once, and every booking in the closed time is cancelled by the office
+(the e-mail function tells those citizens, with an apology and a link to book again).
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from aws_lambda_powertools import Logger
+
+from terminbuchung.bookings import call_off
+from terminbuchung.clock import in_berlin
+from terminbuchung.config import Location, SiteConfig
+from terminbuchung.models import BookingItem, ClosureItem, SlotItem, day_key, location_key, slot_key
+from terminbuchung.release import SLOT_HISTORY
+from terminbuchung.schedule import Closure
+
+logger = Logger(child=True)
+
+
+class ClosureRefused(ValueError):
+    """The closure cannot be entered as given; the message says why, for ops."""
+
+
+@dataclass(frozen=True)
+class ClosureReport:
+    location: str
+    day: date
+    start: time
+    end: time
+    slots_closed: int
+    bookings_cancelled: list[str]  # references, for the office's records
+
+
+def configured_location(site: SiteConfig, location_id: str) -> Location:
+    location = site.location(location_id)
+    if location is None:
+        known = ", ".join(loc.id for loc in site.locations)
+        raise ClosureRefused(f"unknown location {location_id!r} (known: {known})")
+    return location
+
+
+def close(
+    site: SiteConfig,
+    location_id: str,
+    day: date,
+    *,
+    reason: str,
+    now: datetime,
+    start: time = time.min,
+    end: time = time.max,
+) -> ClosureReport:
+    location = configured_location(site, location_id)
+    closure = Closure(day, start, end, reason.strip())
+    _check(closure, now)
+    ClosureItem(
+        location_key(location.id),
+        f"CLOSURE#{day.isoformat()}#{start:%H:%M}",
+        location=location.id,
+        day=day.isoformat(),
+        from_time=start.isoformat(),
+        until_time=end.isoformat(),
+        reason=closure.reason,
+        created_at=now,
+        expires_at=datetime.combine(day, time.max, tzinfo=now.tzinfo) + SLOT_HISTORY,
+    ).save()
+
+    slots = [
+        item
+        for item in SlotItem.query(
+            location_key(location.id),
+            SlotItem.sk.startswith(slot_key(day.isoformat())),
+        )
+        if closure.covers(
+            datetime.fromisoformat(item.starts_at), datetime.fromisoformat(item.ends_at)
+        )
+    ]
+    for item in slots:
+        item.update(actions=[SlotItem.closed_reason.set(closure.reason)])
+    closed = {item.sk for item in slots}
+    # An appointment that has begun took place: only the ones still ahead are called off.
+    cancelled = [
+        booking.reference
+        for booking in BookingItem.by_location_day.query(day_key(location.id, day))
+        if booking.slot in closed
+        and booking.status == BookingItem.CONFIRMED
+        and datetime.fromisoformat(booking.starts_at) > now
+        and call_off(booking, BookingItem.CANCELLED_BY_OFFICE, closure.reason, now)
+    ]
+    report = ClosureReport(location.id, day, start, end, len(slots), cancelled)
+    logger.info(
+        "closure entered",
+        extra={
+            "location_id": location.id,
+            "day": day.isoformat(),
+            "slots_closed": report.slots_closed,
+            "bookings_cancelled": len(report.bookings_cancelled),
+        },
+    )
+    return report
+
+
+def _check(closure: Closure, now: datetime) -> None:
+    local_now = in_berlin(now)
+    if closure.day < local_now.date():
+        raise ClosureRefused(f"{closure.day} is in the past")
+    if closure.end <= closure.start:
+        raise ClosureRefused(
+            f"the closure ends at {closure.end:%H:%M}, before it starts at {closure.start:%H:%M}"
+        )
+    if not closure.reason:
+        raise ClosureRefused("give a reason: the office's records and the e-mails name it")
+    if len(closure.reason) > 200:
+        raise ClosureRefused("keep the reason under 200 characters")
+
+
+def reopen(site: SiteConfig, location_id: str, day: date, *, now: datetime) -> int:
+    """Undo the closures of a day: its slots become bookable again. Returns slots reopened.
+
+    Bookings the closure cancelled stay cancelled: those citizens have been told.
+    """
+    location = configured_location(site, location_id)
+    if day < in_berlin(now).date():
+        raise ClosureRefused(f"{day} is in the past")
+    for closure in ClosureItem.query(
+        location_key(location.id), ClosureItem.sk.startswith(f"CLOSURE#{day.isoformat()}")
+    ):
+        closure.delete()
+    reopened = 0
+    for item in SlotItem.query(
+        location_key(location.id), SlotItem.sk.startswith(slot_key(day.isoformat()))
+    ):
+        if item.closed_reason:
+            item.update(actions=[SlotItem.closed_reason.remove()])
+            reopened += 1
+    return reopened

@@ -1,0 +1,1548 @@
+/*
+ * Terminbuchung – the booking page of the Jobcenter Oberhavel.
+ *
+ * Plain JavaScript, no build step: the county copies this file, terminbuchung.css and the
+ * element <div id="terminbuchung" data-api-base="…" data-privacy-url="…"> onto its page.
+ * The page talks only to the public API (GET /locations, GET …/slots, POST /bookings,
+ * GET /bookings/{reference}, POST /bookings/{reference}/cancel).
+ *
+ * Accessibility: every step is a <section> whose heading gets the focus when the step
+ * opens; status messages go to a polite live region; form errors are shown at their field
+ * and in a summary that gets the focus. The e-mail's link to manage a booking carries the
+ * reference and the token in the URL fragment (#reference=…&token=…), so they never reach
+ * a server log.
+ */
+(function () {
+  "use strict";
+
+  const TIME_ZONE = "Europe/Berlin";
+  const REQUEST_TIMEOUT_MS = 20000;
+
+  const MESSAGES = {
+    network:
+      "Die Verbindung zum Server ist gestört. Bitte prüfen Sie Ihre Internetverbindung und versuchen Sie es noch einmal.",
+    unexpected:
+      "Es ist ein Fehler aufgetreten. Bitte versuchen Sie es später noch einmal oder rufen Sie uns an.",
+    chooseLocation: "Bitte wählen Sie einen Standort.",
+    chooseService: "Bitte wählen Sie Ihr Anliegen.",
+    chooseDay: "Bitte wählen Sie einen Tag.",
+    chooseTime: "Bitte wählen Sie eine Uhrzeit.",
+    name: "Bitte geben Sie Ihren Namen an.",
+    email: "Bitte geben Sie Ihre E-Mail-Adresse an.",
+    consent: "Bitte bestätigen Sie, dass Sie mit der Speicherung Ihrer Angaben einverstanden sind.",
+  };
+
+  const FORM_FIELDS = ["name", "email", "phone", "household_number", "consent"];
+
+  // --- dates, always in Berlin time: the slots are wall-clock times of the service centre ---
+
+  const dayFormat = new Intl.DateTimeFormat("de-DE", {
+    timeZone: TIME_ZONE,
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+  });
+  const timeFormat = new Intl.DateTimeFormat("de-DE", {
+    timeZone: TIME_ZONE,
+    hour: "2-digit",
+    minute: "2-digit",
+  });
+  const isoDayFormat = new Intl.DateTimeFormat("en-CA", {
+    timeZone: TIME_ZONE,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  });
+
+  function formatDay(iso) {
+    return dayFormat.format(new Date(iso));
+  }
+  function formatTime(iso) {
+    return timeFormat.format(new Date(iso)) + " Uhr";
+  }
+  function formatWhen(iso) {
+    return formatDay(iso) + ", " + formatTime(iso);
+  }
+  function berlinDay(iso) {
+    return isoDayFormat.format(new Date(iso)); // YYYY-MM-DD
+  }
+
+  // --- the element the county puts on its page, and its settings ---
+
+  const root = document.getElementById("terminbuchung");
+  if (!root) {
+    return;
+  }
+  root.classList.add("tb"); // the widget's styles are scoped to .tb
+  const config = {
+    apiBase: (root.getAttribute("data-api-base") || "").trim().replace(/\/+$/, ""),
+    privacyUrl: (root.getAttribute("data-privacy-url") || "").trim(),
+  };
+
+  let app = root.querySelector("[data-tb-app]");
+  if (!app) {
+    app = document.createElement("div");
+    app.setAttribute("data-tb-app", "");
+    root.appendChild(app);
+  }
+  app.classList.add("tb-app");
+  // The live region must exist before its text changes, or screen readers stay silent.
+  const statusRegion = el("div", {
+    class: "tb-visually-hidden",
+    role: "status",
+    "aria-live": "polite",
+    "aria-atomic": "true",
+    "data-tb-status": "",
+  });
+  root.appendChild(statusRegion);
+
+  // --- small helpers ---
+
+  function el(tag, attributes, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes || {})) {
+      if (value === null || value === undefined || value === false) {
+        continue;
+      }
+      if (name.startsWith("on") && typeof value === "function") {
+        node.addEventListener(name.slice(2), value);
+      } else {
+        node.setAttribute(name, value === true ? "" : String(value));
+      }
+    }
+    for (const child of children.flat()) {
+      if (child !== null && child !== undefined && child !== false) {
+        node.append(child);
+      }
+    }
+    return node;
+  }
+
+  // Like parent.append, but leaves out what is not there (null for "no such block").
+  function add(parent, ...children) {
+    children.forEach(function (child) {
+      if (child !== null && child !== undefined && child !== false) {
+        parent.append(child);
+      }
+    });
+  }
+
+  let uniqueCounter = 0;
+  function uniqueId(prefix) {
+    uniqueCounter += 1;
+    return "tb-" + prefix + "-" + uniqueCounter;
+  }
+
+  let announceTimer = null;
+  function announce(text) {
+    // Emptied first and refilled a moment later, so the same text is announced again.
+    statusRegion.textContent = "";
+    window.clearTimeout(announceTimer);
+    announceTimer = window.setTimeout(function () {
+      statusRegion.textContent = text;
+    }, 150);
+  }
+
+  class ApiError extends Error {
+    constructor(status, error) {
+      super(error.message);
+      this.status = status;
+      this.code = error.code;
+      this.field = error.field || null;
+      this.requestId = error.request_id || null;
+    }
+  }
+
+  async function api(method, path, body, headers) {
+    const init = {
+      method: method,
+      headers: Object.assign({ Accept: "application/json" }, headers || {}),
+      credentials: "omit",
+      cache: "no-store",
+    };
+    if (body !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    const controller = typeof AbortController === "function" ? new AbortController() : null;
+    let timer = null;
+    if (controller) {
+      init.signal = controller.signal;
+      timer = window.setTimeout(function () {
+        controller.abort();
+      }, REQUEST_TIMEOUT_MS);
+    }
+    let response;
+    let text;
+    try {
+      response = await fetch(config.apiBase + path, init);
+      text = await response.text();
+    } catch (failure) {
+      throw new ApiError(0, { code: "network", message: MESSAGES.network, field: null });
+    } finally {
+      window.clearTimeout(timer);
+    }
+    let data = null;
+    try {
+      data = text ? JSON.parse(text) : null;
+    } catch (notJson) {
+      data = null;
+    }
+    if (response.ok) {
+      return data;
+    }
+    if (data && data.error && data.error.message) {
+      throw new ApiError(response.status, data.error);
+    }
+    throw new ApiError(response.status, {
+      code: "http_" + response.status,
+      message: MESSAGES.unexpected,
+      field: null,
+    });
+  }
+
+  // --- state of the booking in progress ---
+
+  const state = {
+    locations: [],
+    contact: null,
+    location: null,
+    service: null,
+    slots: [],
+    day: null,
+    slot: null,
+    form: { name: "", email: "", phone: "", household_number: "", consent: false },
+    confirmation: null,
+  };
+  let firstView = true;
+  let busy = false;
+  let pendingNotice = null;
+
+  // --- views ---
+
+  function stepsFor() {
+    const steps = [];
+    if (state.locations.length > 1) {
+      steps.push("location");
+    }
+    const services = state.location
+      ? state.location.services
+      : state.locations.flatMap(function (location) {
+          return location.services;
+        });
+    if (services.length > 1) {
+      steps.push("service");
+    }
+    steps.push("day", "time", "details");
+    return steps;
+  }
+
+  function view(name, title, step) {
+    const headingId = uniqueId("heading");
+    const heading = el("h2", { id: headingId, tabindex: "-1", class: "tb-heading" });
+    if (step) {
+      const steps = stepsFor();
+      const number = steps.indexOf(step) + 1;
+      heading.append(
+        el("span", { class: "tb-step" }, "Schritt " + number + " von " + steps.length),
+        el("span", { class: "tb-visually-hidden" }, ": "),
+        title
+      );
+    } else {
+      heading.append(title);
+    }
+    const section = el(
+      "section",
+      { class: "tb-view", "aria-labelledby": headingId, "data-tb-view": name },
+      heading
+    );
+    return { section: section, heading: heading };
+  }
+
+  function show(current, options) {
+    const focus = options && options.focus !== undefined ? options.focus : !firstView;
+    firstView = false;
+    if (pendingNotice) {
+      current.heading.after(notice("error", el("p", {}, pendingNotice)));
+      announce(pendingNotice);
+      pendingNotice = null;
+    }
+    app.replaceChildren(current.section);
+    app.removeAttribute("aria-busy");
+    if (focus) {
+      current.heading.focus();
+    }
+  }
+
+  function showLoading(text) {
+    app.setAttribute("aria-busy", "true");
+    app.replaceChildren(el("p", { class: "tb-loading" }, text));
+    announce(text);
+  }
+
+  function notice(kind, ...content) {
+    return el("div", { class: "tb-notice tb-notice--" + kind, "data-tb-notice": kind }, ...content);
+  }
+
+  function contactBlock() {
+    const contact = state.contact;
+    if (!contact) {
+      return null;
+    }
+    const telephone = "tel:" + contact.phone.replace(/[^0-9+]/g, "");
+    return el(
+      "div",
+      { class: "tb-contact" },
+      el("p", {}, "So erreichen Sie das ", contact.name, ":"),
+      el(
+        "ul",
+        {},
+        el(
+          "li",
+          {},
+          "Telefon: ",
+          el("a", { href: telephone }, contact.phone),
+          " (" + contact.phone_hours + ")"
+        ),
+        el("li", {}, "E-Mail: ", el("a", { href: "mailto:" + contact.email }, contact.email))
+      )
+    );
+  }
+
+  function buttonRow(...buttons) {
+    return el("div", { class: "tb-actions" }, ...buttons);
+  }
+
+  function primaryButton(text, attributes) {
+    return el("button", Object.assign({ type: "submit", class: "tb-button" }, attributes), text);
+  }
+
+  function secondaryButton(text, action) {
+    return el(
+      "button",
+      {
+        type: "button",
+        class: "tb-button tb-button--secondary",
+        // Called without the event: the step functions take an optional message.
+        onclick: function () {
+          action();
+        },
+      },
+      text
+    );
+  }
+
+  function summaryList(rows) {
+    return el(
+      "dl",
+      { class: "tb-summary" },
+      rows.map(function (row) {
+        return el("div", { class: "tb-summary-row" }, el("dt", {}, row[0]), el("dd", {}, row[1]));
+      })
+    );
+  }
+
+  // --- radio groups and form fields with their error messages ---
+
+  function radioGroup(options) {
+    const errorId = uniqueId("radios") + "-error";
+    const hintId = options.hint ? uniqueId("hint") : null;
+    const error = el("p", { id: errorId, class: "tb-error-message", hidden: true });
+    const fieldset = el(
+      "fieldset",
+      { class: "tb-fieldset", "aria-describedby": hintId, "data-tb-field": options.name },
+      el("legend", { class: "tb-legend" }, options.legend),
+      options.hint ? el("p", { id: hintId, class: "tb-hint-text" }, options.hint) : null,
+      error
+    );
+    const list = el("div", { class: "tb-radios " + (options.className || "") });
+    options.choices.forEach(function (choice) {
+      const id = uniqueId("radio");
+      const itemHintId = choice.hint ? uniqueId("hint") : null;
+      list.append(
+        el(
+          "div",
+          { class: "tb-radio" },
+          el("input", {
+            type: "radio",
+            id: id,
+            name: options.name,
+            value: choice.value,
+            checked: choice.value === options.selected,
+            "aria-describedby": itemHintId,
+          }),
+          // The hint stays outside the label: it is the radio's description, not its name.
+          el(
+            "div",
+            { class: "tb-radio-text" },
+            el("label", { for: id, class: "tb-radio-label" }, choice.label),
+            choice.hint ? el("span", { id: itemHintId, class: "tb-radio-hint" }, choice.hint) : null
+          )
+        )
+      );
+    });
+    fieldset.append(list);
+    return {
+      element: fieldset,
+      value: function () {
+        const checked = fieldset.querySelector("input:checked");
+        return checked ? checked.value : null;
+      },
+      focusTarget: function () {
+        return fieldset.querySelector("input:checked") || fieldset.querySelector("input");
+      },
+      setError: function (message) {
+        setMessage(error, message);
+        fieldset.classList.add("tb-fieldset--error");
+        fieldset.setAttribute("aria-describedby", [errorId, hintId].filter(Boolean).join(" "));
+        fieldset.querySelectorAll("input").forEach(function (input) {
+          input.setAttribute("aria-invalid", "true");
+        });
+      },
+    };
+  }
+
+  function setMessage(element, message) {
+    element.replaceChildren(el("span", { class: "tb-visually-hidden" }, "Fehler: "), message);
+    element.hidden = false;
+  }
+
+  function textField(options) {
+    const id = "tb-field-" + options.name;
+    const hintId = options.hint ? id + "-hint" : null;
+    const errorId = id + "-error";
+    const input = el("input", {
+      id: id,
+      name: options.name,
+      type: options.type || "text",
+      autocomplete: options.autocomplete,
+      inputmode: options.inputmode,
+      spellcheck: options.spellcheck,
+      autocapitalize: options.autocapitalize,
+      maxlength: options.maxlength,
+      "aria-required": options.required ? "true" : null,
+      "aria-describedby": hintId,
+      class: "tb-input" + (options.width ? " tb-input--" + options.width : ""),
+    });
+    input.value = options.value || "";
+    const error = el("p", { id: errorId, class: "tb-error-message", hidden: true });
+    const wrapper = el(
+      "div",
+      { class: "tb-field", "data-tb-field": options.name },
+      el(
+        "label",
+        { for: id, class: "tb-label" },
+        options.label,
+        options.required ? null : el("span", { class: "tb-optional" }, " (freiwillig)")
+      ),
+      options.hint ? el("p", { id: hintId, class: "tb-hint-text" }, options.hint) : null,
+      error,
+      input
+    );
+    return {
+      element: wrapper,
+      input: input,
+      focusTarget: function () {
+        return input;
+      },
+      setError: function (message) {
+        setMessage(error, message);
+        wrapper.classList.add("tb-field--error");
+        input.setAttribute("aria-invalid", "true");
+        input.setAttribute("aria-describedby", [errorId, hintId].filter(Boolean).join(" "));
+      },
+    };
+  }
+
+  function checkboxField(options) {
+    const id = "tb-field-" + options.name;
+    const errorId = id + "-error";
+    const input = el("input", {
+      type: "checkbox",
+      id: id,
+      name: options.name,
+      checked: options.checked,
+      "aria-required": "true",
+    });
+    const error = el("p", { id: errorId, class: "tb-error-message", hidden: true });
+    const wrapper = el(
+      "div",
+      { class: "tb-field tb-checkbox-field", "data-tb-field": options.name },
+      options.before,
+      error,
+      el("div", { class: "tb-checkbox" }, input, el("label", { for: id }, options.label))
+    );
+    return {
+      element: wrapper,
+      input: input,
+      focusTarget: function () {
+        return input;
+      },
+      setError: function (message) {
+        setMessage(error, message);
+        wrapper.classList.add("tb-field--error");
+        input.setAttribute("aria-invalid", "true");
+        input.setAttribute("aria-describedby", errorId);
+      },
+    };
+  }
+
+  // The summary at the top of a form: it gets the focus, its links lead to the fields.
+  function errorSummary(errors) {
+    const titleId = uniqueId("error-title");
+    const summary = el(
+      "div",
+      {
+        class: "tb-error-summary",
+        role: "alert",
+        tabindex: "-1",
+        "aria-labelledby": titleId,
+        "data-tb-error-summary": "",
+      },
+      el("h3", { id: titleId, class: "tb-error-summary-title" }, "Bitte prüfen Sie Ihre Angaben"),
+      el(
+        "ul",
+        {},
+        errors.map(function (error) {
+          if (!error.field) {
+            return el("li", {}, error.message);
+          }
+          const target = error.field.focusTarget();
+          return el(
+            "li",
+            {},
+            el(
+              "a",
+              {
+                href: "#" + target.id,
+                onclick: function (event) {
+                  event.preventDefault();
+                  target.focus();
+                },
+              },
+              error.message
+            )
+          );
+        })
+      )
+    );
+    return summary;
+  }
+
+  function showErrors(form, errors) {
+    const old = form.querySelector("[data-tb-error-summary]");
+    if (old) {
+      old.remove();
+    }
+    errors.forEach(function (error) {
+      if (error.field) {
+        error.field.setError(error.message);
+      }
+    });
+    const summary = errorSummary(errors);
+    form.prepend(summary);
+    summary.focus();
+  }
+
+  // --- 1. the service centre ---
+
+  async function start() {
+    showLoading("Die Terminbuchung wird geladen …");
+    try {
+      const answer = await api("GET", "/locations");
+      state.locations = answer.locations || [];
+      state.contact = answer.contact || null;
+    } catch (error) {
+      showFailure(error, start);
+      return;
+    }
+    if (state.locations.length === 0) {
+      const current = view("none", "Zurzeit keine Online-Termine");
+      add(
+        current.section,
+        el("p", {}, "Im Moment können Sie keine Termine online buchen."),
+        contactBlock()
+      );
+      show(current);
+      return;
+    }
+    if (state.locations.length === 1) {
+      state.location = state.locations[0];
+      chooseServiceOrSkip();
+    } else {
+      showLocations();
+    }
+  }
+
+  function showLocations() {
+    const current = view("location", "Standort wählen", "location");
+    const group = radioGroup({
+      name: "location",
+      legend: "In welchem Servicecenter möchten Sie Ihren Termin?",
+      selected: state.location && state.location.id,
+      choices: state.locations.map(function (location) {
+        return { value: location.id, label: location.name, hint: location.address };
+      }),
+    });
+    const form = el("form", { novalidate: true, class: "tb-form" }, group.element);
+    form.append(buttonRow(primaryButton("Weiter")));
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      const chosen = state.locations.find(function (location) {
+        return location.id === group.value();
+      });
+      if (!chosen) {
+        showErrors(form, [{ field: group, message: MESSAGES.chooseLocation }]);
+        return;
+      }
+      if (!state.location || state.location.id !== chosen.id) {
+        state.service = null;
+        state.day = null;
+        state.slot = null;
+      }
+      state.location = chosen;
+      chooseServiceOrSkip();
+    });
+    add(current.section, form);
+    show(current);
+  }
+
+  // --- 2. the service ---
+
+  function chooseServiceOrSkip() {
+    const services = state.location.services;
+    if (services.length === 1) {
+      state.service = services[0];
+      loadDays();
+    } else if (services.length === 0) {
+      const current = view("none", "Zurzeit keine Online-Termine");
+      add(
+        current.section,
+        el("p", {}, "An diesem Standort können Sie im Moment keine Termine online buchen."),
+        contactBlock()
+      );
+      show(current);
+    } else {
+      showServices();
+    }
+  }
+
+  function showServices() {
+    const current = view("service", "Anliegen wählen", "service");
+    const group = radioGroup({
+      name: "service",
+      legend: "Worum geht es bei Ihrem Termin?",
+      selected: state.service && state.service.id,
+      choices: state.location.services.map(function (service) {
+        return {
+          value: service.id,
+          label: service.name,
+          hint: "Dauer: " + service.duration_minutes + " Minuten",
+        };
+      }),
+    });
+    const form = el("form", { novalidate: true, class: "tb-form" }, group.element);
+    const back = state.locations.length > 1 ? secondaryButton("Zurück", showLocations) : null;
+    form.append(buttonRow(primaryButton("Weiter"), back));
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      const chosen = state.location.services.find(function (service) {
+        return service.id === group.value();
+      });
+      if (!chosen) {
+        showErrors(form, [{ field: group, message: MESSAGES.chooseService }]);
+        return;
+      }
+      if (!state.service || state.service.id !== chosen.id) {
+        state.day = null;
+        state.slot = null;
+      }
+      state.service = chosen;
+      loadDays();
+    });
+    add(current.section, form);
+    show(current);
+  }
+
+  // --- 3. the day and 4. the time ---
+
+  async function loadSlots() {
+    const path =
+      "/locations/" +
+      encodeURIComponent(state.location.id) +
+      "/slots?service=" +
+      encodeURIComponent(state.service.id);
+    const answer = await api("GET", path);
+    state.slots = answer.slots || [];
+  }
+
+  function days() {
+    const byDay = new Map();
+    state.slots.forEach(function (slot) {
+      const day = berlinDay(slot.start);
+      if (!byDay.has(day)) {
+        byDay.set(day, []);
+      }
+      byDay.get(day).push(slot);
+    });
+    return byDay;
+  }
+
+  function previousStep(step) {
+    const steps = stepsFor();
+    const index = steps.indexOf(step);
+    const before = index > 0 ? steps[index - 1] : null;
+    return (
+      {
+        location: showLocations,
+        service: showServices,
+        day: showDays,
+        time: showTimes,
+      }[before] || null
+    );
+  }
+
+  async function loadDays(message) {
+    showLoading("Freie Termine werden geladen …");
+    try {
+      await loadSlots();
+    } catch (error) {
+      showFailure(error, function () {
+        loadDays(message);
+      });
+      return;
+    }
+    showDays(message);
+  }
+
+  function chosenSummary() {
+    const rows = [["Standort", state.location.name + ", " + state.location.address]];
+    rows.push([
+      "Anliegen",
+      state.service.name + " (" + state.service.duration_minutes + " Minuten)",
+    ]);
+    return summaryList(rows);
+  }
+
+  function showDays(message) {
+    const byDay = days();
+    if (byDay.size === 0) {
+      showNoSlots(message);
+      return;
+    }
+    if (state.day && !byDay.has(state.day)) {
+      state.day = null;
+    }
+    const current = view("day", "Tag wählen", "day");
+    if (message) {
+      add(current.section, notice("error", el("p", {}, message)));
+      announce(message);
+    }
+    add(current.section, chosenSummary());
+    const group = radioGroup({
+      name: "day",
+      legend: "An welchem Tag möchten Sie kommen?",
+      selected: state.day,
+      choices: Array.from(byDay.entries()).map(function (entry) {
+        const count = entry[1].length;
+        return {
+          value: entry[0],
+          label: formatDay(entry[1][0].start),
+          hint: count === 1 ? "1 freie Uhrzeit" : count + " freie Uhrzeiten",
+        };
+      }),
+    });
+    const form = el("form", { novalidate: true, class: "tb-form" }, group.element);
+    const back = previousStep("day");
+    form.append(buttonRow(primaryButton("Weiter"), back ? secondaryButton("Zurück", back) : null));
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      const day = group.value();
+      if (!day) {
+        showErrors(form, [{ field: group, message: MESSAGES.chooseDay }]);
+        return;
+      }
+      if (state.day !== day) {
+        state.slot = null;
+      }
+      state.day = day;
+      showTimes();
+    });
+    add(current.section, form);
+    show(current);
+    if (!message) {
+      announce(byDay.size === 1 ? "Freie Termine an 1 Tag." : "Freie Termine an " + byDay.size + " Tagen.");
+    }
+  }
+
+  function showNoSlots(message) {
+    const location = state.location;
+    const current = view("no-slots", "Zurzeit sind alle Termine vergeben");
+    if (message) {
+      add(current.section, notice("error", el("p", {}, message)));
+    }
+    add(
+      current.section,
+      chosenSummary(),
+      el(
+        "p",
+        {},
+        "Jeden Tag um " +
+          location.release_time +
+          " Uhr schalten wir neue Termine frei. Sie können bis zu " +
+          location.horizon_days +
+          " Tage im Voraus buchen. Bitte schauen Sie dann wieder hier nach."
+      ),
+      el("p", {}, "Wenn jemand absagt, wird ein Termin auch zwischendurch wieder frei."),
+      contactBlock(),
+      buttonRow(
+        el(
+          "button",
+          {
+            type: "button",
+            class: "tb-button",
+            onclick: function () {
+              loadDays();
+            },
+          },
+          "Noch einmal nachsehen"
+        ),
+        previousStep("day") ? secondaryButton("Zurück", previousStep("day")) : null
+      )
+    );
+    show(current);
+    announce((message ? message + " " : "") + "Zurzeit sind alle Termine vergeben.");
+  }
+
+  function showTimes(message) {
+    const slots = days().get(state.day) || [];
+    if (slots.length === 0) {
+      showDays(message);
+      return;
+    }
+    if (
+      state.slot &&
+      !slots.some(function (slot) {
+        return slot.start === state.slot.start;
+      })
+    ) {
+      state.slot = null;
+    }
+    const current = view("time", "Uhrzeit wählen", "time");
+    if (message) {
+      add(current.section, notice("error", el("p", {}, message)));
+      announce(message);
+    }
+    const group = radioGroup({
+      name: "time",
+      legend: "Um wie viel Uhr möchten Sie am " + formatDay(slots[0].start) + " kommen?",
+      selected: state.slot && state.slot.start,
+      className: "tb-radios--times",
+      choices: slots.map(function (slot) {
+        return { value: slot.start, label: formatTime(slot.start) };
+      }),
+    });
+    const form = el("form", { novalidate: true, class: "tb-form" }, group.element);
+    form.append(buttonRow(primaryButton("Weiter"), secondaryButton("Zurück", showDays)));
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      const chosen = slots.find(function (slot) {
+        return slot.start === group.value();
+      });
+      if (!chosen) {
+        showErrors(form, [{ field: group, message: MESSAGES.chooseTime }]);
+        return;
+      }
+      state.slot = chosen;
+      showDetails();
+    });
+    add(current.section, form);
+    show(current);
+  }
+
+  // --- 5. name, e-mail and consent ---
+
+  function appointmentSummary() {
+    return summaryList([
+      ["Termin", formatWhen(state.slot.start)],
+      ["Standort", state.location.name + ", " + state.location.address],
+      ["Anliegen", state.service.name + " (" + state.service.duration_minutes + " Minuten)"],
+    ]);
+  }
+
+  function showDetails() {
+    const current = view("details", "Ihre Angaben", "details");
+    const fields = {
+      name: textField({
+        name: "name",
+        label: "Vor- und Nachname",
+        autocomplete: "name",
+        required: true,
+        maxlength: 100,
+        value: state.form.name,
+      }),
+      email: textField({
+        name: "email",
+        label: "E-Mail-Adresse",
+        hint: "An diese Adresse schicken wir die Bestätigung und den Link zum Absagen.",
+        type: "email",
+        autocomplete: "email",
+        spellcheck: "false",
+        autocapitalize: "off",
+        required: true,
+        maxlength: 254,
+        value: state.form.email,
+      }),
+      phone: textField({
+        name: "phone",
+        label: "Telefonnummer",
+        hint: "Falls wir Sie kurzfristig erreichen müssen.",
+        type: "tel",
+        autocomplete: "tel",
+        maxlength: 30,
+        width: "medium",
+        value: state.form.phone,
+      }),
+      household_number: textField({
+        name: "household_number",
+        label: "Nummer der Bedarfsgemeinschaft",
+        hint: "Sie steht auf den Schreiben des Jobcenters, zum Beispiel 12345BG0012345.",
+        autocomplete: "off",
+        spellcheck: "false",
+        autocapitalize: "characters",
+        maxlength: 20,
+        width: "medium",
+        value: state.form.household_number,
+      }),
+    };
+    const privacyLink = config.privacyUrl
+      ? el(
+          "p",
+          { class: "tb-hint-text" },
+          "Was mit Ihren Angaben geschieht, lesen Sie in den ",
+          el(
+            "a",
+            { href: config.privacyUrl, target: "_blank", rel: "noopener" },
+            "Hinweisen zum Datenschutz (öffnet in einem neuen Fenster)"
+          ),
+          "."
+        )
+      : null;
+    fields.consent = checkboxField({
+      name: "consent",
+      label:
+        "Ich bin einverstanden, dass das Jobcenter meine Angaben speichert, um diesen Termin zu vereinbaren.",
+      checked: state.form.consent,
+      before: privacyLink,
+    });
+
+    const form = el("form", { novalidate: true, class: "tb-form", "data-tb-form": "booking" });
+    form.append(
+      appointmentSummary(),
+      buttonRow(secondaryButton("Termin ändern", showTimes)),
+      fields.name.element,
+      fields.email.element,
+      fields.phone.element,
+      fields.household_number.element,
+      fields.consent.element
+    );
+    const progress = el("p", { class: "tb-progress", hidden: true }, "Ihr Termin wird gebucht …");
+    const submit = primaryButton("Termin verbindlich buchen");
+    form.append(buttonRow(submit), progress);
+
+    form.addEventListener("submit", async function (event) {
+      event.preventDefault();
+      if (busy) {
+        return;
+      }
+      FORM_FIELDS.forEach(function (name) {
+        if (name === "consent") {
+          state.form.consent = fields.consent.input.checked;
+        } else {
+          state.form[name] = fields[name].input.value.trim();
+        }
+      });
+      resetErrors(form);
+      // Only what can be told without asking the server; everything else the API checks.
+      const missing = [];
+      if (!state.form.name) {
+        missing.push({ field: fields.name, message: MESSAGES.name });
+      }
+      if (!state.form.email) {
+        missing.push({ field: fields.email, message: MESSAGES.email });
+      }
+      if (!state.form.consent) {
+        missing.push({ field: fields.consent, message: MESSAGES.consent });
+      }
+      if (missing.length) {
+        showErrors(form, missing);
+        return;
+      }
+      const payload = {
+        location: state.location.id,
+        service: state.service.id,
+        start: state.slot.start,
+        name: state.form.name,
+        email: state.form.email,
+      };
+      if (state.form.phone) {
+        payload.phone = state.form.phone;
+      }
+      if (state.form.household_number) {
+        payload.household_number = state.form.household_number;
+      }
+      busy = true;
+      submit.setAttribute("aria-disabled", "true");
+      progress.hidden = false;
+      announce("Ihr Termin wird gebucht …");
+      try {
+        const confirmation = await api("POST", "/bookings", payload);
+        state.confirmation = {
+          reference: confirmation.reference,
+          token: confirmation.cancel_token,
+          start: confirmation.start,
+          end: confirmation.end,
+          location: state.location,
+          service: state.service,
+          email: payload.email,
+        };
+        showConfirmation();
+      } catch (error) {
+        progress.hidden = true;
+        submit.removeAttribute("aria-disabled");
+        window.clearTimeout(announceTimer);
+        statusRegion.textContent = "";
+        bookingFailed(form, fields, error);
+      } finally {
+        busy = false;
+      }
+    });
+    add(current.section, form);
+    show(current);
+  }
+
+  function resetErrors(form) {
+    form.querySelectorAll(".tb-field--error, .tb-fieldset--error").forEach(function (field) {
+      field.classList.remove("tb-field--error", "tb-fieldset--error");
+    });
+    form.querySelectorAll(".tb-error-message").forEach(function (message) {
+      message.hidden = true;
+      message.replaceChildren();
+    });
+    form.querySelectorAll("[aria-invalid]").forEach(function (input) {
+      input.removeAttribute("aria-invalid");
+      const describedBy = (input.getAttribute("aria-describedby") || "")
+        .split(" ")
+        .filter(function (id) {
+          return id && !id.endsWith("-error");
+        })
+        .join(" ");
+      if (describedBy) {
+        input.setAttribute("aria-describedby", describedBy);
+      } else {
+        input.removeAttribute("aria-describedby");
+      }
+    });
+    const summary = form.querySelector("[data-tb-error-summary]");
+    if (summary) {
+      summary.remove();
+    }
+  }
+
+  function bookingFailed(form, fields, error) {
+    if (error.code === "slot_full" || error.code === "slot_unavailable" || error.field === "start") {
+      // Someone else was faster: show the times that are free now.
+      state.slot = null;
+      reloadTimes(error.message);
+      return;
+    }
+    if (error.field === "location" || error.field === "service") {
+      state.location = null;
+      state.service = null;
+      state.day = null;
+      state.slot = null;
+      restartWith(error.message);
+      return;
+    }
+    const field = error.field && fields[error.field] ? fields[error.field] : null;
+    const message = error.requestId
+      ? error.message + " (Fehlernummer: " + error.requestId + ")"
+      : error.message;
+    showErrors(form, [{ field: field, message: message }]);
+  }
+
+  async function reloadTimes(message) {
+    showLoading("Freie Termine werden neu geladen …");
+    try {
+      await loadSlots();
+    } catch (failure) {
+      showFailure(failure, function () {
+        reloadTimes(message);
+      });
+      return;
+    }
+    if (state.day && days().has(state.day)) {
+      showTimes(message + " Die Uhrzeiten unten sind jetzt noch frei.");
+    } else {
+      showDays(message + " An diesem Tag ist keine Uhrzeit mehr frei.");
+    }
+  }
+
+  function restartWith(message) {
+    pendingNotice = message; // shown by the first step that opens
+    start();
+  }
+
+  // --- 6. the confirmation ---
+
+  function showConfirmation() {
+    const booking = state.confirmation;
+    const current = view("confirmation", "Ihr Termin ist gebucht");
+    add(
+      current.section,
+      notice(
+        "success",
+        el(
+          "p",
+          {},
+          "Ihre Buchungsnummer: ",
+          el("strong", { class: "tb-reference", "data-tb-reference": "" }, booking.reference)
+        ),
+        el(
+          "p",
+          {},
+          "Wir schicken Ihnen eine Bestätigung an ",
+          el("strong", { class: "tb-break" }, booking.email),
+          ". Bitte sehen Sie auch im Spam-Ordner nach."
+        )
+      ),
+      bookingSummary(booking, booking.location, booking.service),
+      whatToBring(booking.service),
+      el(
+        "p",
+        {},
+        "Bitte kommen Sie pünktlich. Wenn Sie nicht kommen können, sagen Sie den Termin bitte ab – dann bekommt jemand anderes Ihren Termin."
+      ),
+      buttonRow(
+        calendarLink(booking, booking.location, booking.service),
+        el("a", { href: manageUrl(booking.reference, booking.token), class: "tb-link-button" }, "Termin ansehen oder absagen")
+      ),
+      el(
+        "p",
+        { class: "tb-hint-text" },
+        "Den Link zum Absagen finden Sie auch in der E-Mail. Geben Sie ihn bitte nicht weiter."
+      )
+    );
+    show(current);
+    announce("Ihr Termin ist gebucht. Buchungsnummer " + booking.reference + ".");
+  }
+
+  function bookingSummary(booking, location, service) {
+    const rows = [
+      ["Datum", formatDay(booking.start)],
+      ["Uhrzeit", formatTime(booking.start) + " bis " + formatTime(booking.end)],
+      ["Ort", location ? location.name + ", " + location.address : booking.location],
+      ["Anliegen", service ? service.name : booking.service],
+    ];
+    if (booking.name) {
+      rows.push(["Name", booking.name]);
+      rows.push(["Buchungsnummer", booking.reference]);
+    }
+    return summaryList(rows);
+  }
+
+  function whatToBring(service) {
+    if (!service || !service.what_to_bring || service.what_to_bring.length === 0) {
+      return null;
+    }
+    const titleId = uniqueId("bring");
+    return el(
+      "div",
+      { class: "tb-bring" },
+      el("h3", { id: titleId }, "Bitte bringen Sie mit"),
+      el(
+        "ul",
+        {},
+        service.what_to_bring.map(function (item) {
+          return el("li", {}, item);
+        })
+      )
+    );
+  }
+
+  function manageUrl(reference, token) {
+    const here = window.location.href.split("#")[0];
+    return (
+      here + "#reference=" + encodeURIComponent(reference) + "&token=" + encodeURIComponent(token)
+    );
+  }
+
+  // --- "add to calendar": an iCalendar file made in the browser (RFC 5545) ---
+
+  function icsText(value) {
+    return String(value)
+      .replace(/\\/g, "\\\\")
+      .replace(/;/g, "\\;")
+      .replace(/,/g, "\\,")
+      .replace(/\r?\n/g, "\\n");
+  }
+
+  function icsTime(iso) {
+    return new Date(iso).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  }
+
+  function foldLine(line) {
+    // Lines longer than 75 octets are folded; never inside a UTF-8 character.
+    const encoder = new TextEncoder();
+    const parts = [];
+    let current = "";
+    let size = 0;
+    for (const char of line) {
+      const bytes = encoder.encode(char).length;
+      const limit = parts.length === 0 ? 75 : 74;
+      if (size + bytes > limit) {
+        parts.push(current);
+        current = "";
+        size = 0;
+      }
+      current += char;
+      size += bytes;
+    }
+    parts.push(current);
+    return parts.join("\r\n ");
+  }
+
+  function calendarFile(booking, location, service) {
+    const description = ["Buchungsnummer: " + booking.reference];
+    if (service && service.what_to_bring && service.what_to_bring.length) {
+      description.push("Bitte mitbringen: " + service.what_to_bring.join("; "));
+    }
+    description.push("Absagen: mit dem Link aus Ihrer Bestätigungs-E-Mail.");
+    const lines = [
+      "BEGIN:VCALENDAR",
+      "VERSION:2.0",
+      "PRODID:-//Jobcenter Oberhavel//Terminbuchung//DE",
+      "CALSCALE:GREGORIAN",
+      "METHOD:PUBLISH",
+      "BEGIN:VEVENT",
+      "UID:" + booking.reference + "@terminbuchung.oberhavel.de",
+      "DTSTAMP:" + icsTime(new Date().toISOString()),
+      "DTSTART:" + icsTime(booking.start),
+      "DTEND:" + icsTime(booking.end),
+      "SUMMARY:" + icsText("Termin im Jobcenter" + (service ? ": " + service.name : "")),
+      "LOCATION:" + icsText(location ? location.name + ", " + location.address : booking.location),
+      "DESCRIPTION:" + icsText(description.join("\n")),
+      "STATUS:CONFIRMED",
+      "TRANSP:OPAQUE",
+      "END:VEVENT",
+      "END:VCALENDAR",
+    ];
+    return lines.map(foldLine).join("\r\n") + "\r\n";
+  }
+
+  function calendarLink(booking, location, service) {
+    const text = calendarFile(booking, location, service);
+    return el(
+      "a",
+      {
+        class: "tb-link-button",
+        href: "data:text/calendar;charset=utf-8," + encodeURIComponent(text),
+        download: "Termin-Jobcenter-" + booking.reference + ".ics",
+        "data-tb-calendar": "",
+      },
+      "In den Kalender eintragen",
+      el("span", { class: "tb-visually-hidden" }, " (Datei im Format ics)")
+    );
+  }
+
+  // --- the manage view, opened from the link in the e-mail ---
+
+  function linkFromFragment() {
+    const fragment = window.location.hash.replace(/^#/, "");
+    if (!fragment) {
+      return null;
+    }
+    const params = new URLSearchParams(fragment);
+    const reference = params.get("reference");
+    const token = params.get("token");
+    return reference && token ? { reference: reference, token: token } : null;
+  }
+
+  function newBookingLink(text) {
+    const here = window.location.href.split("#")[0];
+    return el(
+      "a",
+      {
+        href: here,
+        class: "tb-link-button",
+        onclick: function (event) {
+          // Leave the manage view without a reload, and drop the token from the address bar.
+          event.preventDefault();
+          window.history.pushState(null, "", here);
+          resetBooking();
+          start();
+        },
+      },
+      text || "Neuen Termin buchen"
+    );
+  }
+
+  function resetBooking() {
+    state.location = null;
+    state.service = null;
+    state.day = null;
+    state.slot = null;
+    state.confirmation = null;
+  }
+
+  async function manage(link) {
+    showLoading("Ihr Termin wird geladen …");
+    const results = await Promise.allSettled([
+      api("GET", "/bookings/" + encodeURIComponent(link.reference), undefined, {
+        "X-Booking-Token": link.token,
+      }),
+      // Names, address and phone number; the booking itself is what counts.
+      api("GET", "/locations"),
+    ]);
+    if (results[1].status === "fulfilled" && results[1].value) {
+      state.locations = results[1].value.locations || [];
+      state.contact = results[1].value.contact || null;
+    }
+    if (results[0].status === "rejected") {
+      const error = results[0].reason;
+      if (error.code === "booking_not_found") {
+        const current = view("manage-not-found", "Buchung nicht gefunden");
+        add(
+          current.section,
+          notice("error", el("p", {}, error.message)),
+          contactBlock(),
+          buttonRow(newBookingLink())
+        );
+        show(current);
+        announce(error.message);
+      } else {
+        showFailure(error, function () {
+          manage(link);
+        });
+      }
+      return;
+    }
+    const booking = results[0].value;
+    showBooking(booking, link);
+  }
+
+  function describeBooking(booking) {
+    const location = state.locations.find(function (candidate) {
+      return candidate.id === booking.location;
+    });
+    const service = location
+      ? location.services.find(function (candidate) {
+          return candidate.id === booking.service;
+        })
+      : null;
+    return { location: location || null, service: service || null };
+  }
+
+  function showBooking(booking, link) {
+    const known = describeBooking(booking);
+    const confirmed = booking.status === "confirmed";
+    const begun = new Date(booking.start).getTime() <= Date.now();
+    const title = confirmed ? "Ihr Termin" : "Dieser Termin ist abgesagt";
+    const current = view("manage", title);
+    if (booking.status === "cancelled") {
+      add(
+        current.section,
+        notice("info", el("p", {}, "Sie haben diesen Termin abgesagt. Er ist nicht mehr gültig."))
+      );
+    } else if (booking.status === "cancelled_by_office") {
+      add(
+        current.section,
+        notice(
+          "info",
+          el(
+            "p",
+            {},
+            "Das Jobcenter hat diesen Termin abgesagt. Bitte entschuldigen Sie. Sie können gern einen neuen Termin buchen."
+          )
+        )
+      );
+    }
+    add(current.section, bookingSummary(booking, known.location, known.service));
+    if (!confirmed) {
+      add(current.section, buttonRow(newBookingLink()));
+      show(current);
+      return;
+    }
+    add(current.section, whatToBring(known.service));
+    if (begun) {
+      add(
+        current.section,
+        notice(
+          "info",
+          el("p", {}, "Dieser Termin hat bereits begonnen und kann nicht mehr online abgesagt werden.")
+        ),
+        contactBlock()
+      );
+      show(current);
+      return;
+    }
+    const cancelButton = el(
+      "button",
+      { type: "button", class: "tb-button tb-button--warning" },
+      "Termin absagen"
+    );
+    const question = el("section", { class: "tb-confirm", hidden: true, "data-tb-confirm": "" });
+    cancelButton.addEventListener("click", function () {
+      askToCancel(question, cancelButton, booking, link);
+    });
+    add(
+      current.section,
+      buttonRow(calendarLink(booking, known.location, known.service), cancelButton),
+      question
+    );
+    show(current);
+  }
+
+  function askToCancel(question, cancelButton, booking, link) {
+    const headingId = uniqueId("confirm");
+    const heading = el(
+      "h3",
+      { id: headingId, tabindex: "-1", class: "tb-heading" },
+      "Möchten Sie diesen Termin wirklich absagen?"
+    );
+    const progress = el("p", { class: "tb-progress", hidden: true }, "Ihr Termin wird abgesagt …");
+    const errorBox = el("div", { "data-tb-confirm-error": "" });
+    const yes = el(
+      "button",
+      { type: "button", class: "tb-button tb-button--warning" },
+      "Ja, Termin absagen"
+    );
+    const no = el(
+      "button",
+      { type: "button", class: "tb-button tb-button--secondary" },
+      "Nein, Termin behalten"
+    );
+    no.addEventListener("click", function () {
+      question.hidden = true;
+      question.replaceChildren();
+      cancelButton.hidden = false;
+      cancelButton.focus();
+    });
+    yes.addEventListener("click", async function () {
+      if (busy) {
+        return;
+      }
+      busy = true;
+      yes.setAttribute("aria-disabled", "true");
+      progress.hidden = false;
+      announce("Ihr Termin wird abgesagt …");
+      try {
+        const result = await api(
+          "POST",
+          "/bookings/" + encodeURIComponent(link.reference) + "/cancel",
+          { token: link.token }
+        );
+        showCancelled(Object.assign({}, booking, { status: result.status }));
+      } catch (error) {
+        progress.hidden = true;
+        yes.removeAttribute("aria-disabled");
+        errorBox.replaceChildren(notice("error", el("p", {}, error.message)));
+        announce(error.message);
+        if (error.code === "too_late" || error.code === "booking_not_found") {
+          yes.hidden = true;
+        }
+      } finally {
+        busy = false;
+      }
+    });
+    question.setAttribute("aria-labelledby", headingId);
+    question.replaceChildren(
+      heading,
+      el(
+        "p",
+        {},
+        "Ihr Termin am " +
+          formatWhen(booking.start) +
+          " wird dann für andere frei. Sie können danach einen neuen Termin buchen."
+      ),
+      errorBox,
+      buttonRow(yes, no),
+      progress
+    );
+    question.hidden = false;
+    cancelButton.hidden = true;
+    heading.focus();
+  }
+
+  function showCancelled(booking) {
+    const known = describeBooking(booking);
+    const current = view("cancelled", "Ihr Termin ist abgesagt");
+    add(
+      current.section,
+      notice(
+        "success",
+        el(
+          "p",
+          {},
+          "Sie haben den Termin am " +
+            formatWhen(booking.start) +
+            " abgesagt. Der Termin ist jetzt wieder für andere frei."
+        )
+      ),
+      bookingSummary(booking, known.location, known.service),
+      buttonRow(newBookingLink())
+    );
+    show(current);
+    announce("Ihr Termin ist abgesagt.");
+  }
+
+  // --- when the API cannot be reached ---
+
+  function showFailure(error, retry) {
+    const current = view("failure", "Das hat leider nicht geklappt");
+    const message = error.requestId
+      ? error.message + " (Fehlernummer: " + error.requestId + ")"
+      : error.message || MESSAGES.unexpected;
+    add(
+      current.section,
+      notice("error", el("p", {}, message)),
+      buttonRow(
+        el(
+          "button",
+          {
+            type: "button",
+            class: "tb-button",
+            onclick: function () {
+              retry();
+            },
+          },
+          "Noch einmal versuchen"
+        )
+      ),
+      contactBlock()
+    );
+    show(current);
+    announce(message);
+  }
+
+  // --- start: the manage view when the e-mail's link opened the page, else the booking ---
+
+  function route() {
+    const link = linkFromFragment();
+    if (link) {
+      manage(link);
+    } else {
+      start();
+    }
+  }
+
+  window.addEventListener("hashchange", function () {
+    const link = linkFromFragment();
+    if (link) {
+      manage(link);
+    }
+  });
+
+  route();
+})();
