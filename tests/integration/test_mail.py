@@ -106,3 +106,24 @@ def test_the_outbox_has_a_page_for_a_person(base_url: str, fresh_slot: str) -> N
     assert "Postausgang" in page.text
     assert email in page.text
     assert "termin.ics" in page.text
+
+
+def test_a_closure_by_the_office_sends_the_notice_with_the_reason(
+    base_url: str, fresh_slot: str
+) -> None:
+    email = new_email()
+    made = book(base_url, fresh_slot, email).json()
+    wait_for(base_url, lambda m: email in m["to"])
+    start = datetime.fromisoformat(fresh_slot)
+    end = datetime.fromisoformat(made["end"])
+    argv = ["close", "oranienburg", f"{start:%Y-%m-%d}", "--reason", "Personalversammlung"]
+    argv += ["--from", f"{start:%H:%M}", "--until", f"{end:%H:%M}"]
+
+    closed = requests.post(f"{base_url}/_dev/ops", json={"argv": argv}, timeout=10)
+
+    assert closed.status_code == 200, closed.text
+    notice = wait_for(base_url, lambda m: email in m["to"] and "ausfallen" in m["subject"])
+    assert "Der Grund: Personalversammlung" in notice["text"]
+    assert made["reference"] in notice["text"]
+    assert f"{base_url}/\n" in notice["text"]  # book again: the page, without a token
+    assert invite(notice).method == "CANCEL"

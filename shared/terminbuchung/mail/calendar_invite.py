@@ -17,9 +17,13 @@ CalendarMethod = Literal["REQUEST", "CANCEL"]
 # The event as first sent has sequence 0; a cancellation must outrank it.
 _SEQUENCE: dict[CalendarMethod, int] = {"REQUEST": 0, "CANCEL": 1}
 
+# The booking page offers the same event for download (web/terminbuchung.js) under the same
+# UID, so a cancellation also removes an appointment added to a calendar from the page.
+UID_DOMAIN = "terminbuchung.oberhavel.de"
 
-def event_uid(reference: str, domain: str) -> str:
-    return f"termin-{reference}@{domain}"
+
+def event_uid(reference: str) -> str:
+    return f"{reference}@{UID_DOMAIN}"
 
 
 def calendar_invite(
@@ -30,7 +34,6 @@ def calendar_invite(
     description: str,
     organizer: str,
     organizer_name: str,
-    uid_domain: str,
     now: datetime,
 ) -> str:
     # Loaded on first use: the reminders never attach a calendar (DESIGN.md, cold starts).
@@ -43,7 +46,7 @@ def calendar_invite(
     calendar.add("method", method)
 
     event = Event()
-    event.add("uid", event_uid(appointment.reference, uid_domain))
+    event.add("uid", event_uid(appointment.reference))
     event.add("sequence", _SEQUENCE[method])
     event.add("dtstamp", now.astimezone(UTC))
     event.add("dtstart", appointment.start)

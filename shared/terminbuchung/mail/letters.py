@@ -147,7 +147,6 @@ def compose(
             description=_render("calendar.description.txt", context).strip(),
             organizer=settings.sender,
             organizer_name=site.jobcenter.name,
-            uid_domain=settings.sender_domain,
             now=now,
         )
         attachments = (Attachment("termin.ics", "calendar", (("method", method),), invite),)

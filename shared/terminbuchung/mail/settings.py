@@ -29,10 +29,6 @@ class MailSettings:
             raise MailSettingsError(f"BOOKING_PAGE_URL is not a web address: {url.geturl()!r}")
 
     @property
-    def sender_domain(self) -> str:
-        return self.sender.partition("@")[2]
-
-    @property
     def book_again_link(self) -> str:
         return self.booking_page_url.split("#", 1)[0]
 

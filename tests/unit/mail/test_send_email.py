@@ -3,7 +3,7 @@
 import email
 import html
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from email import policy
 from email.message import EmailMessage
 from typing import Any
@@ -12,8 +12,9 @@ import pytest
 from icalendar import Calendar
 
 from infra.dev_outbox import _ses_backend
-from terminbuchung import clock
+from terminbuchung import clock, closures
 from terminbuchung.clock import BERLIN
+from terminbuchung.config import SiteConfig
 from terminbuchung.models import BookingItem, SentMailItem, SlotItem
 from tests.api_client import ApiClient
 from tests.unit.mail.conftest import CONFIGURATION_SET, PAGE, SENDER, Mailroom
@@ -46,17 +47,9 @@ def cancel(api: ApiClient, made: dict[str, str]) -> None:
     assert answer.status == 200
 
 
-def cancel_by_office(reference: str, reason: str) -> None:
-    """What the office's closure does to a booking (issue 3): one conditional update."""
-    item = BookingItem.get(f"BOOKING#{reference}", "BOOKING")
-    item.update(
-        actions=[
-            BookingItem.status.set(BookingItem.CANCELLED_BY_OFFICE),
-            BookingItem.cancelled_at.set(clock.now()),
-            BookingItem.cancel_reason.set(reason),
-        ],
-        condition=BookingItem.status == BookingItem.CONFIRMED,
-    )
+def close_the_office(site: SiteConfig, day: date, start: time, end: time, reason: str) -> None:
+    """Ops close part of a day at short notice (infra.ops close): bookings are called off."""
+    closures.close(site, "oranienburg", day, reason=reason, now=clock.now(), start=start, end=end)
 
 
 def calendar_of(mail: dict[str, Any]) -> Calendar:
@@ -162,7 +155,7 @@ def test_the_calendar_invite_requests_the_appointment_at_its_local_time(
     calendar = calendar_of(mail)
     assert calendar.method == "REQUEST"
     (event,) = calendar.events
-    assert event.uid == f"termin-{made['reference']}@oberhavel.de"
+    assert event.uid == f"{made['reference']}@terminbuchung.oberhavel.de"
     assert event.sequence == 0
     assert event.status == "CONFIRMED"
     assert event.start == datetime(2026, 12, 1, 10, 0, tzinfo=BERLIN)
@@ -201,11 +194,11 @@ def test_a_citizen_s_cancellation_is_confirmed_and_cancels_the_same_calendar_eve
 
 
 def test_an_office_cancellation_apologises_gives_the_reason_and_a_link_to_book_again(
-    api: ApiClient, mailroom: Mailroom
+    api: ApiClient, mailroom: Mailroom, site: SiteConfig
 ) -> None:
     made = book(api)
     mailroom.deliver_new()
-    cancel_by_office(made["reference"], "Personalversammlung")
+    close_the_office(site, date(2026, 12, 1), time(9, 0), time(12, 0), "Personalversammlung")
 
     assert mailroom.deliver_new() == {"batchItemFailures": []}
 

@@ -128,6 +128,7 @@ def test_the_template_reports_partial_failures_and_keeps_what_failed(template: T
     assert json.loads(pattern["Pattern"])["dynamodb"]["Keys"]["pk"]["S"] == [{"prefix": "BOOKING#"}]
     alarms = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"]
     watched = [a["Dimensions"][0]["Value"] for a in alarms]
+    assert all(a["AlarmActions"] == [{"Ref": "AlarmTopic"}] for a in alarms)
     assert {"Fn::GetAtt": ["MailDeadLetters", "QueueName"]} in watched
     assert {"Fn::GetAtt": ["ReminderDeadLetters", "QueueName"]} in watched
     assert {"Ref": SEND_EMAIL} in watched
