@@ -15,12 +15,14 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export SAM_CLI_TELEMETRY := 0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help dev test lint unit integration e2e template release build benchmark clean
+.PHONY: help dev test lint unit integration e2e template release reminders build benchmark clean
 
 help:
 	@echo "make dev          booking page and API at http://127.0.0.1:$(PORT)/ (in-memory AWS)"
 	@echo "make test         every check: lint, unit, integration, browser, template"
 	@echo "make release      release slots now on the running local stack"
+	@echo "make reminders    send tomorrow's reminders now (from the configured hour on)"
+	@echo "                  e-mails the local stack sent: http://127.0.0.1:$(PORT)/_dev/outbox.html"
 	@echo "make benchmark    booking throughput against DynamoDB Local"
 
 # --- bootstrap -------------------------------------------------------------------------
@@ -53,6 +55,9 @@ dev: $(STAMPS)/python
 
 release:
 	@curl -fsS -X POST http://127.0.0.1:$(PORT)/_dev/release; echo
+
+reminders:
+	@curl -fsS -X POST http://127.0.0.1:$(PORT)/_dev/reminders; echo
 
 # --- checks ----------------------------------------------------------------------------
 test: lint unit integration e2e template

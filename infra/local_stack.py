@@ -5,6 +5,8 @@ very same handlers with API Gateway HTTP API events; every other GET serves the 
 page from web/ (infra/static_site.py), so the page finds the API on its own origin. AWS is
 in memory (moto), or DynamoDB Local when --dynamodb-endpoint is given (the integration
 tests). At start the table is created from the template and the daily release runs once.
+The table's stream drives the e-mail function; SES is always moto's, and /_dev/outbox
+shows what it sent (infra.dev_mail).
 
     python -m infra.local_stack [--port 3000] [--dynamodb-endpoint http://localhost:8000]
 """
@@ -23,6 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+from infra.dev_mail import DevMail, DevRoute
 from infra.http_events import http_api_event, http_response
 from infra.lambda_runtime import LocalFunction
 from infra.static_site import static_file, static_headers
@@ -66,6 +69,8 @@ class LocalStack:
         }
         # moto's in-memory backend is not built for concurrent writers; DynamoDB Local is.
         self.gate: Any = threading.Lock() if serialize else nullcontext()
+        # Pages for developers only (/_dev/...), by method and path.
+        self.dev_routes: dict[tuple[str, str], DevRoute] = {}
         self._config_stamp = 0
 
     def follow_config(self) -> None:
@@ -169,7 +174,11 @@ def make_handler(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else b""
             origin = self.headers.get("Origin")
-            status = self._dispatch(url.path, url.query, body, origin)
+            if dev_route := stack.dev_routes.get((self.command, url.path)):
+                status, headers, payload = dev_route(body)
+                self._send(status, headers, payload)
+            else:
+                status = self._dispatch(url.path, url.query, body, origin)
             elapsed = (time.perf_counter() - started) * 1000
             print(f"{self.command} {url.path} -> {status} ({elapsed:.0f} ms)", file=sys.stderr)
 
@@ -241,15 +250,21 @@ def main(argv: list[str] | None = None) -> None:
     }
     if "SITE_CONFIG" in os.environ:  # another site file, e.g. the tests' always-open one
         parameters["SiteConfigFile"] = os.environ["SITE_CONFIG"]
+    # The links in the e-mails lead to the booking page this stack serves.
+    parameters["BookingPageUrl"] = f"http://{args.host}:{args.port}/"
     template = Template(parameters=parameters)
     os.environ.update(local_environment(args.dynamodb_endpoint, template))
-    if not args.dynamodb_endpoint:
-        from moto import mock_aws
+    # moto is all of AWS, or all but DynamoDB: requests to DynamoDB Local's endpoint are no
+    # AWS address, so moto lets them through (tests/integration checks that).
+    from moto import mock_aws
 
-        mock_aws().start()
+    mock_aws().start()
 
     stack = LocalStack(template, serialize=not args.dynamodb_endpoint)
     stack.create_table()
+    mail = DevMail(template, LOCAL_TABLE, args.dynamodb_endpoint, stack.gate)
+    mail.start()
+    stack.dev_routes.update(mail.routes())
     if not args.no_release:
         released = stack.release()
         print(f"released {released['created']} slots", file=sys.stderr)
@@ -258,12 +273,14 @@ def main(argv: list[str] | None = None) -> None:
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
     backend = args.dynamodb_endpoint or "moto (in memory)"
     print(f"Terminbuchung läuft: http://{args.host}:{server.server_port}/  (DynamoDB: {backend})")
+    print(f"Versandte E-Mails: http://{args.host}:{server.server_port}/_dev/outbox.html")
     print("Beenden mit Ctrl-C.", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
+        mail.stop()
         server.server_close()
 
 

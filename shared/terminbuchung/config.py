@@ -171,9 +171,23 @@ class BookingRules(_Frozen):
     )
 
 
+class MailRules(_Frozen):
+    reminder_time: time = Field(
+        description="from this time of day on, tomorrow's appointments get their reminder"
+    )
+
+    @model_validator(mode="after")
+    def _reminders_on_the_hour(self) -> Self:
+        # The reminders run at the top of every hour, like the release.
+        if self.reminder_time.minute or self.reminder_time.second:
+            raise ValueError(f"reminder_time must be on the full hour, got {self.reminder_time}")
+        return self
+
+
 class SiteConfig(_Frozen):
     jobcenter: Jobcenter
     booking: BookingRules
+    mail: MailRules
     services: list[Service] = Field(min_length=1)
     locations: list[Location] = Field(min_length=1)
 

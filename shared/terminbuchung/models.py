@@ -6,6 +6,7 @@
 | closure | LOC#<location>       | CLOSURE#<day>#<from>      |
 | booking | BOOKING#<reference>  | BOOKING                   |
 | guard   | GUARD#<person hash>  | ACTIVE#<n>                |
+| e-mail  | SENT#<reference>     | <kind of message>         |
 
 Bookings are also indexed by location and day (`by-location-day`) for staff lists and
 reminders. Personal data sits on booking items only and expires by TTL.
@@ -154,7 +155,30 @@ class GuardItem(Model):
     expires_at = TTLAttribute()
 
 
-MODELS: tuple[type[Model], ...] = (SlotItem, ClosureItem, BookingItem, GuardItem)
+class SentMailItem(Model):
+    """Remembers that an e-mail about a booking went out, so a replayed event sends nothing.
+
+    While a function sends, the item is `sending` until `lease_until` (the end of that
+    invocation); after SES accepted the message it is `sent`. A failed send removes it.
+    """
+
+    class Meta(_Meta):
+        pass
+
+    SENDING: ClassVar[str] = "sending"
+    SENT: ClassVar[str] = "sent"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    state = UnicodeAttribute()
+    claim = UnicodeAttribute(null=True)  # which invocation holds the lease
+    lease_until = NumberAttribute(null=True)  # epoch seconds
+    message_id = UnicodeAttribute(null=True)  # SES's id, to trace a message with AWS
+    sent_at = UTCDateTimeAttribute(null=True)
+    expires_at = TTLAttribute()
+
+
+MODELS: tuple[type[Model], ...] = (SlotItem, ClosureItem, BookingItem, GuardItem, SentMailItem)
 
 
 def location_key(location: str) -> str:
@@ -175,6 +199,10 @@ def day_key(location: str, day: date) -> str:
 
 def guard_key(person_hash: str, seat: int) -> tuple[str, str]:
     return f"GUARD#{person_hash}", f"ACTIVE#{seat}"
+
+
+def sent_mail_key(reference: str, kind: str) -> tuple[str, str]:
+    return f"SENT#{reference}", kind
 
 
 def use_table(name: str, host: str | None = None, region: str | None = None) -> None:

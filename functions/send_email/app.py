@@ -1,0 +1,89 @@
+"""DynamoDB stream of booking items: the citizen gets an e-mail when a booking is made or
+cancelled (by them or by the office). Partial batch responses: a record whose e-mail failed
+is retried alone; what was sent stays sent (see terminbuchung.mail.delivery).
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from terminbuchung import clock
+from terminbuchung.config import site_config
+from terminbuchung.mail.delivery import MailNotSent, Outcome, Sending, deliver, letter_for_change
+from terminbuchung.mail.postbox import SesPostbox
+from terminbuchung.mail.settings import mail_settings
+from terminbuchung.models import BookingItem
+from terminbuchung.references import secret_key
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+# All records failing is reported like a partial failure: no exception text reaches the log.
+processor = BatchProcessor(EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
+
+_METRIC = {Outcome.SENT: "MailSent", Outcome.ALREADY_SENT: "MailAlreadySent"}
+
+
+def booking_image(image: dict[str, Any] | None) -> BookingItem | None:
+    return BookingItem.from_raw_data(image) if image else None
+
+
+class Batch:
+    """One invocation's records. A booking's e-mails go out in order: once one of them
+    failed, its later records in the batch wait for the retry too."""
+
+    def __init__(self, sending: Sending) -> None:
+        self.sending = sending
+        self.held_back: set[str] = set()
+
+    def handle(self, record: DynamoDBRecord) -> None:
+        change = record.dynamodb.raw_event if record.dynamodb else {}
+        # The event filter passes booking items only; markers and slots never get here.
+        if not change.get("Keys", {}).get("pk", {}).get("S", "").startswith("BOOKING#"):
+            return
+        before = booking_image(change.get("OldImage"))
+        after = booking_image(change.get("NewImage"))
+        kind = letter_for_change(before.status if before else None, after.status if after else None)
+        if kind is None or after is None:
+            return
+        if after.reference in self.held_back:
+            raise MailNotSent(after.reference, kind, "earlier_e-mail_of_this_booking_failed")
+        try:
+            outcome = deliver(kind, after, self.sending)
+        except MailNotSent:
+            self.held_back.add(after.reference)
+            metrics.add_metric(name="MailFailed", unit=MetricUnit.Count, value=1)
+            raise
+        if metric := _METRIC.get(outcome):
+            metrics.add_metric(name=metric, unit=MetricUnit.Count, value=1)
+
+
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler(capture_response=False)
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    now = clock.now()
+    batch = Batch(
+        Sending(
+            site=site_config(),
+            settings=mail_settings(),
+            postbox=SesPostbox(mail_settings()),
+            key=secret_key(),
+            now=now,
+            lease_until=now + timedelta(milliseconds=context.get_remaining_time_in_millis()),
+        )
+    )
+    return dict(
+        process_partial_response(
+            event=event, record_handler=batch.handle, processor=processor, context=context
+        )
+    )

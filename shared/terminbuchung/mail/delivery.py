@@ -1,0 +1,191 @@
+"""Send one e-mail about one booking, once.
+
+Events reach the e-mail function at least once (stream retries, replays, the hourly
+reminder runs), so each (booking, kind) is claimed in the table before it is sent:
+
+1. claim: a conditional put of `SENT#<reference>/<kind>` in state `sending`, leased until
+   the invocation's own deadline. A marker in state `sent` means: done already, skip.
+2. send through SES.
+3. on success the marker becomes `sent`; on failure it is deleted, so the retry sends.
+
+A marker left `sending` by a crashed invocation expires with its lease, which ends when
+that invocation's time is up: the retry, which comes later, takes it over. Only a crash
+between SES accepting a message and step 3 can still send one twice; nothing is lost.
+"""
+
+import traceback
+import uuid
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+
+from aws_lambda_powertools import Logger
+from pynamodb.exceptions import DeleteError, PutError, UpdateError
+
+from terminbuchung.config import SiteConfig
+from terminbuchung.mail.letters import Appointment, Kind, compose
+from terminbuchung.mail.mime import ascii_address, mime_message
+from terminbuchung.mail.postbox import Postbox, SendFailed
+from terminbuchung.mail.settings import MailSettings
+from terminbuchung.models import BookingItem, SentMailItem, sent_mail_key
+from terminbuchung.references import cancel_token
+
+logger = Logger(child=True)
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    ALREADY_SENT = "already_sent"
+    NOT_NEEDED = "not_needed"  # the appointment is over: nobody needs this e-mail now
+
+
+class MailNotSent(Exception):
+    """The e-mail did not go out; retrying later may help. Says nothing personal."""
+
+    def __init__(self, reference: str, kind: str, code: str) -> None:
+        super().__init__(f"{kind} for {reference} not sent: {code}")
+        self.reference = reference
+        self.kind = kind
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Sending:
+    """What every delivery needs besides the booking: settings, clock, lease, key."""
+
+    site: SiteConfig
+    settings: MailSettings
+    postbox: Postbox
+    key: bytes
+    now: datetime
+    lease_until: datetime  # when this invocation's time is up
+
+
+def letter_for_change(before: str | None, after: str | None) -> Kind | None:
+    """Which e-mail a change of a booking's status calls for (None: no e-mail)."""
+    if after is None:
+        return None  # deleted (TTL): the citizen was told everything already
+    if before is None:
+        return Kind.CONFIRMATION if after == BookingItem.CONFIRMED else None
+    if before != BookingItem.CONFIRMED:
+        return None
+    if after == BookingItem.CANCELLED:
+        return Kind.CANCELLATION
+    if after == BookingItem.CANCELLED_BY_OFFICE:
+        return Kind.OFFICE_CANCELLATION
+    return None
+
+
+def deliver(kind: Kind, booking: BookingItem, sending: Sending) -> Outcome:
+    """Send `kind` about `booking` unless it went out already. Raises MailNotSent."""
+    reference = booking.reference
+    log = {"reference": reference, "kind": str(kind)}
+    try:
+        appointment = Appointment.of(booking, sending.site)
+        if sending.now >= appointment.end:
+            logger.info("e-mail not needed, the appointment is over", extra=log)
+            return Outcome.NOT_NEEDED
+        letter = compose(
+            kind,
+            appointment,
+            site=sending.site,
+            settings=sending.settings,
+            token=cancel_token(reference, sending.key),
+            now=sending.now,
+        )
+        raw = mime_message(
+            letter,
+            sender=sending.settings.sender,
+            sender_name=sending.site.jobcenter.name,
+            reply_to=sending.site.jobcenter.email,
+            now=sending.now,
+        )
+        marker = _claim(reference, kind, booking, sending)
+        if marker is None:
+            logger.info("e-mail sent before, not again", extra=log)
+            return Outcome.ALREADY_SENT
+        try:
+            message_id = sending.postbox.send(raw, to=ascii_address(letter.to), kind=str(kind))
+        except BaseException:
+            _release(marker)
+            raise
+    except MailNotSent:
+        raise
+    except SendFailed as failed:
+        # Logged by reference: SES's own message would name the address.
+        logger.warning("SES did not send the e-mail", extra={**log, "error_code": failed.code})
+        raise MailNotSent(reference, kind, failed.code) from None
+    except Exception as error:
+        # Exception messages may quote data (an address, a name): the type and the place
+        # are logged, the message is not.
+        logger.error(
+            "e-mail failed",
+            extra={**log, "error_type": type(error).__name__, "where": _where(error)},
+        )
+        raise MailNotSent(reference, kind, type(error).__name__) from None
+    _mark_sent(marker, message_id, sending.now)
+    logger.info("e-mail sent", extra={**log, "message_id": message_id})
+    return Outcome.SENT
+
+
+def _claim(
+    reference: str, kind: Kind, booking: BookingItem, sending: Sending
+) -> SentMailItem | None:
+    """The marker, now ours to send with; None if the e-mail went out already."""
+    pk, sk = sent_mail_key(reference, kind)
+    marker = SentMailItem(
+        pk,
+        sk,
+        state=SentMailItem.SENDING,
+        claim=uuid.uuid4().hex,
+        lease_until=int(sending.lease_until.timestamp()) + 1,
+        # As long as the booking: replays and reminder runs end long before.
+        expires_at=booking.expires_at,
+    )
+    lease_over = (SentMailItem.state == SentMailItem.SENDING) & (
+        SentMailItem.lease_until < int(sending.now.timestamp())
+    )
+    try:
+        marker.save(condition=SentMailItem.pk.does_not_exist() | lease_over)
+    except PutError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+    else:
+        return marker
+    try:
+        existing = SentMailItem.get(pk, sk, consistent_read=True)
+    except SentMailItem.DoesNotExist:
+        existing = None  # released by a failed attempt just now; the retry will claim it
+    if existing is not None and existing.state == SentMailItem.SENT:
+        return None
+    logger.info("e-mail is being sent right now", extra={"reference": reference, "kind": kind})
+    raise MailNotSent(reference, kind, "being_sent_by_another_invocation")
+
+
+def _mark_sent(marker: SentMailItem, message_id: str, now: datetime) -> None:
+    try:
+        marker.update(
+            actions=[
+                SentMailItem.state.set(SentMailItem.SENT),
+                SentMailItem.message_id.set(message_id),
+                SentMailItem.sent_at.set(now),
+                SentMailItem.lease_until.remove(),
+                SentMailItem.claim.remove(),
+            ],
+            condition=SentMailItem.claim == marker.claim,
+        )
+    except UpdateError:
+        # The e-mail is out; an unmarked send only risks a second copy on a replay.
+        logger.warning("e-mail sent but not marked", extra={"marker": marker.pk, "kind": marker.sk})
+
+
+def _release(marker: SentMailItem) -> None:
+    with suppress(DeleteError):  # else the lease runs out by itself
+        marker.delete(condition=SentMailItem.claim == marker.claim)
+
+
+def _where(error: BaseException) -> list[str]:
+    frames = traceback.extract_tb(error.__traceback__)[-5:]
+    return [f"{Path(frame.filename).name}:{frame.lineno} {frame.name}" for frame in frames]

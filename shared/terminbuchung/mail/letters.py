@@ -1,0 +1,162 @@
+"""What each e-mail says: the kinds of message and their texts, rendered from templates/.
+
+A letter is plain text and HTML with the same content, plus a calendar file where the
+citizen's calendar should change (a new appointment, or one called off).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from terminbuchung.clock import in_berlin
+from terminbuchung.config import SiteConfig
+from terminbuchung.mail.calendar_invite import CalendarMethod, calendar_invite
+from terminbuchung.mail.german import clock_time, date_and_time, long_date
+from terminbuchung.mail.settings import MailSettings
+from terminbuchung.models import BookingItem
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+class Kind(StrEnum):
+    """The kinds of e-mail a citizen gets about one booking, each at most once."""
+
+    CONFIRMATION = "confirmation"
+    CANCELLATION = "cancellation"  # the citizen cancelled
+    OFFICE_CANCELLATION = "office_cancellation"  # the office called the appointment off
+    REMINDER = "reminder"  # the day before
+
+
+# Which kinds change the citizen's calendar, and how.
+_CALENDAR: dict[Kind, CalendarMethod] = {
+    Kind.CONFIRMATION: "REQUEST",
+    Kind.CANCELLATION: "CANCEL",
+    Kind.OFFICE_CANCELLATION: "CANCEL",
+}
+
+
+@dataclass(frozen=True)
+class Appointment:
+    """A booking as the letters speak of it: names instead of ids, local times."""
+
+    reference: str
+    start: datetime  # Europe/Berlin
+    end: datetime
+    location_name: str
+    address: str | None
+    service_name: str
+    what_to_bring: tuple[str, ...]
+    citizen_name: str
+    email: str
+    cancel_reason: str | None
+
+    @classmethod
+    def of(cls, booking: BookingItem, site: SiteConfig) -> "Appointment":
+        # A location or service taken out of the configuration after the booking still
+        # gets its e-mail; the id stands in for the name.
+        location = site.location(booking.location)
+        service = site.service(booking.service)
+        return cls(
+            reference=booking.reference,
+            start=in_berlin(datetime.fromisoformat(booking.starts_at)),
+            end=in_berlin(datetime.fromisoformat(booking.ends_at)),
+            location_name=location.name if location else booking.location,
+            address=location.address if location else None,
+            service_name=service.name if service else booking.service,
+            what_to_bring=tuple(service.what_to_bring) if service else (),
+            citizen_name=booking.name,
+            email=booking.email,
+            cancel_reason=booking.cancel_reason,
+        )
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    subtype: str  # of text/...
+    params: tuple[tuple[str, str], ...]
+    content: str
+
+
+@dataclass(frozen=True)
+class Letter:
+    kind: Kind
+    reference: str
+    to_name: str
+    to: str
+    subject: str
+    text: str
+    html: str
+    attachments: tuple[Attachment, ...]
+
+
+@cache
+def _templates() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=StrictUndefined,  # a misspelt variable fails the tests, not a citizen
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _render(name: str, context: dict[str, Any]) -> str:
+    return _templates().get_template(name).render(context)
+
+
+def compose(
+    kind: Kind,
+    appointment: Appointment,
+    *,
+    site: SiteConfig,
+    settings: MailSettings,
+    token: str,
+    now: datetime,
+) -> Letter:
+    context: dict[str, Any] = {
+        "name": appointment.citizen_name,
+        "when": date_and_time(appointment.start),
+        "date": long_date(appointment.start.date()),
+        "start_time": clock_time(appointment.start),
+        "end_time": clock_time(appointment.end),
+        "location_name": appointment.location_name,
+        "address": appointment.address,
+        "service_name": appointment.service_name,
+        "reference": appointment.reference,
+        "what_to_bring": appointment.what_to_bring,
+        "reason": appointment.cancel_reason,
+        "manage_link": settings.manage_link(appointment.reference, token),
+        "book_again_link": settings.book_again_link,
+        "jobcenter": site.jobcenter,
+    }
+    # A subject is one line, whatever the template's layout.
+    subject = " ".join(_render(f"{kind}.subject.txt", context).split())
+    attachments: tuple[Attachment, ...] = ()
+    if method := _CALENDAR.get(kind):
+        invite = calendar_invite(
+            appointment,
+            method=method,
+            summary=_render("calendar.summary.txt", context).strip(),
+            description=_render("calendar.description.txt", context).strip(),
+            organizer=settings.sender,
+            organizer_name=site.jobcenter.name,
+            now=now,
+        )
+        attachments = (Attachment("termin.ics", "calendar", (("method", method),), invite),)
+    return Letter(
+        kind=kind,
+        reference=appointment.reference,
+        to_name=appointment.citizen_name,
+        to=appointment.email,
+        subject=subject,
+        text=_render(f"{kind}.txt", context),
+        html=_render(f"{kind}.html", context),
+        attachments=attachments,
+    )

@@ -1,0 +1,72 @@
+"""Amazon SES: hands a raw MIME message over for delivery to one citizen.
+
+Errors come back as `SendFailed` with SES's error code only: SES's messages can quote the
+recipient's address, and nothing personal may reach a log.
+"""
+
+from functools import cache
+from typing import Any, Protocol
+
+from terminbuchung.mail.settings import MailSettings
+
+
+class SendFailed(Exception):
+    """SES did not take the message; `code` says why (Throttling, MessageRejected, ...)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class Postbox(Protocol):
+    def send(self, raw: bytes, *, to: str, kind: str) -> str:
+        """Send; returns the message id. Raises SendFailed."""
+        ...
+
+
+@cache
+def _ses_client() -> Any:
+    # Loaded on first use: the booking functions never pay for it (DESIGN.md).
+    import boto3
+    from botocore.config import Config
+
+    config = Config(
+        retries={"mode": "standard", "max_attempts": 3},  # throttles get backoff first
+        connect_timeout=3,
+        read_timeout=5,
+    )
+    return boto3.client("ses", config=config)
+
+
+class SesPostbox:
+    def __init__(self, settings: MailSettings) -> None:
+        self.settings = settings
+
+    def send(self, raw: bytes, *, to: str, kind: str) -> str:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        request: dict[str, Any] = {
+            "Source": self.settings.sender,
+            "Destinations": [to],
+            "RawMessage": {"Data": raw},
+            # Lets the configuration set's event destinations count messages per kind.
+            "Tags": [{"Name": "kind", "Value": kind}],
+        }
+        if self.settings.configuration_set:
+            request["ConfigurationSetName"] = self.settings.configuration_set
+        try:
+            answer = _ses_client().send_raw_email(**request)
+        except ClientError as error:
+            raise SendFailed(str(error.response.get("Error", {}).get("Code", "Unknown"))) from None
+        except BotoCoreError as error:
+            raise SendFailed(type(error).__name__) from None
+        return str(answer["MessageId"])
+
+
+def ses_client() -> Any:
+    """The client SesPostbox sends with (tests hook into its events)."""
+    return _ses_client()
+
+
+def forget_ses_client() -> None:
+    _ses_client.cache_clear()
