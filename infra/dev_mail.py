@@ -6,22 +6,17 @@ is moto's, and what it sent can be read at /_dev/outbox.
     POST /_dev/reminders     what the hourly schedule does: invoke the reminder function
 """
 
-import json
 import os
-from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
 from infra.dev_outbox import outbox_page, prepare_ses, sent_messages
+from infra.http_events import Answer, DevRoute, json_answer
 from infra.lambda_runtime import LocalFunction
 from infra.stream_poller import StreamPoller, StreamReader, stream_sources
 from infra.template import ROOT, Template
 
-Answer = tuple[int, list[tuple[str, str]], bytes]
-DevRoute = Callable[[bytes], Answer]
-
 REMINDERS = "SendRemindersFunction"
-_JSON = [("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-store")]
 _HTML = [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")]
 
 
@@ -62,7 +57,7 @@ class DevMail:
     def _outbox_json(self, _: bytes) -> Answer:
         with self.gate:
             messages = sent_messages()
-        return 200, _JSON, json.dumps(messages, ensure_ascii=False, indent=1).encode()
+        return json_answer(200, messages)
 
     def _outbox_html(self, _: bytes) -> Answer:
         with self.gate:
@@ -75,6 +70,5 @@ class DevMail:
                 result = self.reminders.invoke({"source": "terminbuchung.reminder-schedule"})
             except Exception as error:
                 # The function's own log says which references failed.
-                body = {"error": type(error).__name__}
-                return 500, _JSON, json.dumps(body).encode()
-        return 200, _JSON, json.dumps(result, ensure_ascii=False).encode()
+                return json_answer(500, {"error": type(error).__name__})
+        return json_answer(200, result)

@@ -1,13 +1,23 @@
 """Translate between HTTP and API Gateway HTTP API (payload format 2.0) events."""
 
 import base64
+import json
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qsl
 
 from infra.template import Route
+
+# What a page of the local stack itself (/_dev/...) answers: status, headers, body.
+Answer = tuple[int, list[tuple[str, str]], bytes]
+DevRoute = Callable[[bytes], Answer]
+
+
+def json_answer(status: int, payload: Any) -> Answer:
+    headers = [("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-store")]
+    return status, headers, json.dumps(payload, ensure_ascii=False, indent=1).encode()
 
 
 def http_api_event(
@@ -81,8 +91,6 @@ def http_response(result: Any) -> tuple[int, list[tuple[str, str]], bytes]:
     """Status, headers and body from what a handler returned (format 2.0 rules)."""
     if not isinstance(result, dict) or "statusCode" not in result:
         # HTTP API's inferred format: a bare value is a 200 JSON answer.
-        import json
-
         return 200, [("Content-Type", "application/json")], json.dumps(result).encode()
     headers = [(name, str(value)) for name, value in (result.get("headers") or {}).items()]
     for name, values in (result.get("multiValueHeaders") or {}).items():

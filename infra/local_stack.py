@@ -19,14 +19,13 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable
 from contextlib import nullcontext
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from infra.dev_mail import DevMail, DevRoute
-from infra.http_events import http_api_event, http_response
+from infra.dev_mail import DevMail
+from infra.http_events import DevRoute, http_api_event, http_response, json_answer
 from infra.lambda_runtime import LocalFunction
 from infra.static_site import static_file, static_headers
 from infra.template import Cors, Route, Template
@@ -55,9 +54,6 @@ def local_environment(dynamodb_endpoint: str | None, template: Template) -> dict
     return environment
 
 
-DevEndpoint = Callable[[bytes], tuple[int, Any]]
-
-
 class LocalStack:
     def __init__(self, template: Template, serialize: bool) -> None:
         self.template = template
@@ -69,8 +65,13 @@ class LocalStack:
         }
         # moto's in-memory backend is not built for concurrent writers; DynamoDB Local is.
         self.gate: Any = threading.Lock() if serialize else nullcontext()
-        # Pages for developers only (/_dev/...), by method and path.
-        self.dev_routes: dict[tuple[str, str], DevRoute] = {}
+        # Pages of the local stack only (/_dev/...), not of the API: by method and path.
+        self.dev_routes: dict[tuple[str, str], DevRoute] = {
+            ("POST", "/_dev/release"): lambda _: json_answer(200, self.release()),
+            ("POST", "/_dev/ops"): lambda body: json_answer(
+                *self.ops(json.loads(body or b"{}").get("argv", []))
+            ),
+        }
         self._config_stamp = 0
 
     def follow_config(self) -> None:
@@ -114,14 +115,6 @@ class LocalStack:
         self.follow_config()
         with self.gate:
             return run_in_local_stack(argv)
-
-    def dev_endpoint(self, method: str, path: str) -> DevEndpoint | None:
-        """Endpoints of the local stack only, under /_dev/: not part of the API."""
-        endpoints: dict[tuple[str, str], DevEndpoint] = {
-            ("POST", "/_dev/release"): lambda _: (200, self.release()),
-            ("POST", "/_dev/ops"): lambda body: self.ops(json.loads(body or b"{}").get("argv", [])),
-        }
-        return endpoints.get((method, path))
 
     def route(self, method: str, path: str) -> tuple[Route, dict[str, str]] | None:
         for route in self.routes:
@@ -186,10 +179,6 @@ def make_handler(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
             if self.command == "OPTIONS" and self.headers.get("Access-Control-Request-Method"):
                 self._send(204, cors_headers(stack.cors, origin, preflight=True), b"")
                 return 204
-            if endpoint := stack.dev_endpoint(self.command, path):
-                status, answer = endpoint(body)
-                self._json(status, answer)
-                return status
             found = stack.route(self.command, path)
             if found is None and self.command in ("GET", "HEAD") and (page := static_file(path)):
                 self._send(200, static_headers(page[1]), page[0])  # the booking page in web/
