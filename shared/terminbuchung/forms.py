@@ -70,13 +70,21 @@ def _day(value: object) -> date:
 
 
 def _email(value: str) -> str:
+    if not value.partition("@")[0].isascii():
+        # SES cannot deliver to such addresses (no SMTPUTF8): the confirmation would be lost.
+        raise _invalid(
+            "Diese E-Mail-Adresse können wir leider nicht anschreiben: bitte verwenden Sie "
+            "vor dem @ keine Umlaute oder Sonderzeichen."
+        )
     try:
         # Syntax only: a DNS lookup per booking would make the form as slow as the resolver.
-        return validate_email(value, check_deliverability=False).normalized
+        address = validate_email(value, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError:
         raise _invalid(
             "Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."
         ) from None
+    # A domain with umlauts is sent to in its ASCII form (xn--...), which every server reads.
+    return address.ascii_email or address.normalized
 
 
 def _phone(value: str) -> str:

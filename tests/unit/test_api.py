@@ -207,6 +207,13 @@ def test_one_active_booking_per_email_case_insensitive(api: ApiClient) -> None:
     assert answer.error["field"] == "email"
 
 
+def test_a_domain_with_umlauts_is_kept_in_its_ascii_form(api: ApiClient) -> None:
+    answer = book(api, email="erika@müller-beispiel.de")
+    assert answer.status == 201
+    item = BookingItem.get(f"BOOKING#{answer.body['reference']}", "BOOKING")
+    assert item.email == "erika@xn--mller-beispiel-gsb.de"
+
+
 def test_one_active_booking_per_household(api: ApiClient) -> None:
     household = "12345BG0012345"
     assert book(api, start=TUESDAY_10, household_number=household).status == 201
@@ -237,6 +244,7 @@ def test_a_refused_booking_writes_nothing(api: ApiClient) -> None:
     ("changes", "field", "code"),
     [
         ({"email": "not-an-address"}, "email", "field_invalid"),
+        ({"email": "jürgen@example.de"}, "email", "field_invalid"),
         ({"email": None}, "email", "field_missing"),
         ({"name": ""}, "name", "field_missing"),
         ({"name": "   "}, "name", "field_missing"),
