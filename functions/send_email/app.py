@@ -17,12 +17,15 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from terminbuchung import clock
-from terminbuchung.config import site_config
-from terminbuchung.mail.delivery import MailNotSent, Outcome, Sending, deliver, letter_for_change
-from terminbuchung.mail.postbox import SesPostbox
-from terminbuchung.mail.settings import mail_settings
+from terminbuchung.mail.delivery import (
+    MailNotSent,
+    Outcome,
+    Sending,
+    deliver,
+    letter_for_change,
+    sending_until,
+)
 from terminbuchung.models import BookingItem
-from terminbuchung.references import secret_key
 
 logger = Logger()
 tracer = Tracer()
@@ -72,16 +75,8 @@ class Batch:
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     now = clock.now()
-    batch = Batch(
-        Sending(
-            site=site_config(),
-            settings=mail_settings(),
-            postbox=SesPostbox(mail_settings()),
-            key=secret_key(),
-            now=now,
-            lease_until=now + timedelta(milliseconds=context.get_remaining_time_in_millis()),
-        )
-    )
+    deadline = now + timedelta(milliseconds=context.get_remaining_time_in_millis())
+    batch = Batch(sending_until(now, deadline))
     return dict(
         process_partial_response(
             event=event, record_handler=batch.handle, processor=processor, context=context

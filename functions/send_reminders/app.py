@@ -10,12 +10,8 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from terminbuchung import clock
-from terminbuchung.config import site_config
-from terminbuchung.mail.delivery import Sending
-from terminbuchung.mail.postbox import SesPostbox
+from terminbuchung.mail.delivery import sending_until
 from terminbuchung.mail.reminders import send_reminders
-from terminbuchung.mail.settings import mail_settings
-from terminbuchung.references import secret_key
 
 logger = Logger()
 tracer = Tracer()
@@ -31,16 +27,8 @@ class RemindersIncomplete(Exception):
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     now = clock.now()
-    run = send_reminders(
-        Sending(
-            site=site_config(),
-            settings=mail_settings(),
-            postbox=SesPostbox(mail_settings()),
-            key=secret_key(),
-            now=now,
-            lease_until=now + timedelta(milliseconds=context.get_remaining_time_in_millis()),
-        )
-    )
+    deadline = now + timedelta(milliseconds=context.get_remaining_time_in_millis())
+    run = send_reminders(sending_until(now, deadline))
     metrics.add_metric(name="RemindersSent", unit=MetricUnit.Count, value=run.sent)
     if run.failed:
         metrics.add_metric(name="RemindersFailed", unit=MetricUnit.Count, value=len(run.failed))

@@ -11,37 +11,26 @@ import requests
 from playwright.sync_api import Locator, Page, expect
 
 from terminbuchung.clock import BERLIN
+from terminbuchung.mail.german import clock_time, date_and_time, long_date
 
-WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
-MONTHS = (
-    "Januar",
-    "Februar",
-    "März",
-    "April",
-    "Mai",
-    "Juni",
-    "Juli",
-    "August",
-    "September",
-    "Oktober",
-    "November",
-    "Dezember",
-)
 REFERENCE = re.compile(r"^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$")
+
+
+def _berlin(start: str) -> datetime:
+    return datetime.fromisoformat(start).astimezone(BERLIN)
 
 
 def german_day(start: str) -> str:
     """e.g. 'Dienstag, 1. Dezember 2026', in Berlin whatever the browser's time zone."""
-    local = datetime.fromisoformat(start).astimezone(BERLIN)
-    return f"{WEEKDAYS[local.weekday()]}, {local.day}. {MONTHS[local.month - 1]} {local.year}"
+    return long_date(_berlin(start).date())
 
 
 def german_time(start: str) -> str:
-    return f"{datetime.fromisoformat(start).astimezone(BERLIN):%H:%M} Uhr"
+    return clock_time(_berlin(start))
 
 
 def german_when(start: str) -> str:
-    return f"{german_day(start)}, {german_time(start)}"
+    return date_and_time(_berlin(start))
 
 
 def unique_email(who: str) -> str:

@@ -63,6 +63,23 @@ class Sending:
     lease_until: datetime  # when this invocation's time is up
 
 
+def sending_until(now: datetime, deadline: datetime) -> Sending:
+    """What an invocation sends with: the deployment's configuration, SES and the key."""
+    from terminbuchung.config import site_config
+    from terminbuchung.mail.postbox import SesPostbox
+    from terminbuchung.mail.settings import mail_settings
+    from terminbuchung.references import secret_key
+
+    return Sending(
+        site=site_config(),
+        settings=mail_settings(),
+        postbox=SesPostbox(mail_settings()),
+        key=secret_key(),
+        now=now,
+        lease_until=deadline,
+    )
+
+
 def letter_for_change(before: str | None, after: str | None) -> Kind | None:
     """Which e-mail a change of a booking's status calls for (None: no e-mail)."""
     if after is None:
