@@ -575,6 +575,21 @@
     }
   }
 
+  // A step that asks for one of `items` by id: an error at the group if none is chosen.
+  function whenChosen(form, group, items, missing, onChosen) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      const chosen = items.find(function (item) {
+        return item.id === group.value();
+      });
+      if (chosen) {
+        onChosen(chosen);
+      } else {
+        showErrors(form, [{ field: group, message: missing }]);
+      }
+    });
+  }
+
   function showLocations() {
     const current = view("location", "Standort wählen", "location");
     const group = radioGroup({
@@ -587,15 +602,7 @@
     });
     const form = el("form", { novalidate: true, class: "tb-form" }, group.element);
     form.append(buttonRow(primaryButton("Weiter")));
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      const chosen = state.locations.find(function (location) {
-        return location.id === group.value();
-      });
-      if (!chosen) {
-        showErrors(form, [{ field: group, message: MESSAGES.chooseLocation }]);
-        return;
-      }
+    whenChosen(form, group, state.locations, MESSAGES.chooseLocation, function (chosen) {
       if (!state.location || state.location.id !== chosen.id) {
         state.service = null;
         state.day = null;
@@ -645,15 +652,7 @@
     const form = el("form", { novalidate: true, class: "tb-form" }, group.element);
     const back = state.locations.length > 1 ? secondaryButton("Zurück", showLocations) : null;
     form.append(buttonRow(primaryButton("Weiter"), back));
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      const chosen = state.location.services.find(function (service) {
-        return service.id === group.value();
-      });
-      if (!chosen) {
-        showErrors(form, [{ field: group, message: MESSAGES.chooseService }]);
-        return;
-      }
+    whenChosen(form, group, state.location.services, MESSAGES.chooseService, function (chosen) {
       if (!state.service || state.service.id !== chosen.id) {
         state.day = null;
         state.slot = null;
