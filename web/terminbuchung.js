@@ -440,19 +440,7 @@
       error,
       input
     );
-    return {
-      element: wrapper,
-      input: input,
-      focusTarget: function () {
-        return input;
-      },
-      setError: function (message) {
-        setMessage(error, message);
-        wrapper.classList.add("tb-field--error");
-        input.setAttribute("aria-invalid", "true");
-        input.setAttribute("aria-describedby", [errorId, hintId].filter(Boolean).join(" "));
-      },
-    };
+    return fieldHandle(wrapper, input, error, [errorId, hintId].filter(Boolean).join(" "));
   }
 
   function checkboxField(options) {
@@ -473,6 +461,11 @@
       error,
       el("div", { class: "tb-checkbox" }, input, el("label", { for: id }, options.label))
     );
+    return fieldHandle(wrapper, input, error, errorId);
+  }
+
+  // What a form needs of each field: where the focus goes, how an error is shown and read.
+  function fieldHandle(wrapper, input, error, describedBy) {
     return {
       element: wrapper,
       input: input,
@@ -483,7 +476,7 @@
         setMessage(error, message);
         wrapper.classList.add("tb-field--error");
         input.setAttribute("aria-invalid", "true");
-        input.setAttribute("aria-describedby", errorId);
+        input.setAttribute("aria-describedby", describedBy);
       },
     };
   }
