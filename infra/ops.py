@@ -88,13 +88,10 @@ class DayLine:
 
 
 def day_lines(location_id: str, first: date, last: date) -> list[DayLine]:
-    from terminbuchung.models import SlotItem, location_key, slot_key
+    from terminbuchung.models import slots_between
 
     lines: dict[date, DayLine] = {}
-    for item in SlotItem.query(
-        location_key(location_id),
-        SlotItem.sk.between(slot_key(first.isoformat()), slot_key(f"{last.isoformat()}~")),
-    ):
+    for item in slots_between(location_id, first, last):
         day = date.fromisoformat(item.local_start[:10])
         line = lines.get(day, DayLine(day, 0, 0, 0, 0, 0))
         lines[day] = DayLine(

@@ -13,7 +13,16 @@ from aws_lambda_powertools import Logger
 from terminbuchung.bookings import call_off
 from terminbuchung.clock import in_berlin
 from terminbuchung.config import Location, SiteConfig
-from terminbuchung.models import BookingItem, ClosureItem, SlotItem, day_key, location_key, slot_key
+from terminbuchung.models import (
+    BookingItem,
+    ClosureItem,
+    SlotItem,
+    closure_key,
+    closures_between,
+    day_key,
+    location_key,
+    slots_between,
+)
 from terminbuchung.release import SLOT_HISTORY
 from terminbuchung.schedule import Closure
 
@@ -57,7 +66,7 @@ def close(
     _check(closure, now)
     ClosureItem(
         location_key(location.id),
-        f"CLOSURE#{day.isoformat()}#{start:%H:%M}",
+        closure_key(day, start),
         location=location.id,
         day=day.isoformat(),
         from_time=start.isoformat(),
@@ -69,10 +78,7 @@ def close(
 
     slots = [
         item
-        for item in SlotItem.query(
-            location_key(location.id),
-            SlotItem.sk.startswith(slot_key(day.isoformat())),
-        )
+        for item in slots_between(location.id, day, day)
         if closure.covers(
             datetime.fromisoformat(item.starts_at), datetime.fromisoformat(item.ends_at)
         )
@@ -124,14 +130,10 @@ def reopen(site: SiteConfig, location_id: str, day: date, *, now: datetime) -> i
     location = configured_location(site, location_id)
     if day < in_berlin(now).date():
         raise ClosureRefused(f"{day} is in the past")
-    for closure in ClosureItem.query(
-        location_key(location.id), ClosureItem.sk.startswith(f"CLOSURE#{day.isoformat()}")
-    ):
+    for closure in closures_between(location.id, day, day):
         closure.delete()
     reopened = 0
-    for item in SlotItem.query(
-        location_key(location.id), SlotItem.sk.startswith(slot_key(day.isoformat()))
-    ):
+    for item in slots_between(location.id, day, day):
         if item.closed_reason:
             item.update(actions=[SlotItem.closed_reason.remove()])
             reopened += 1

@@ -13,8 +13,8 @@ reminders. Personal data sits on booking items only and expires by TTL.
 """
 
 import os
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Iterator, Sequence
+from datetime import date, time
 from functools import cache
 from typing import Any, ClassVar
 
@@ -199,6 +199,25 @@ def day_key(location: str, day: date) -> str:
 
 def guard_key(person_hash: str, seat: int) -> tuple[str, str]:
     return f"GUARD#{person_hash}", f"ACTIVE#{seat}"
+
+
+def closure_key(day: date, start: time) -> str:
+    return f"CLOSURE#{day.isoformat()}#{start:%H:%M}"
+
+
+def slots_between(location: str, first: date, last: date) -> Iterator[SlotItem]:
+    """The slots of `location` from `first` through `last`, ordered by start: one Query."""
+    return SlotItem.query(location_key(location), _days(SlotItem.sk, "SLOT#", first, last))
+
+
+def closures_between(location: str, first: date, last: date) -> Iterator[ClosureItem]:
+    """The closures ops entered for `location` from `first` through `last`: one Query."""
+    return ClosureItem.query(location_key(location), _days(ClosureItem.sk, "CLOSURE#", first, last))
+
+
+def _days(sort_key: UnicodeAttribute, prefix: str, first: date, last: date) -> Condition:
+    # "~" sorts after every digit, "#" and ":": the range covers the whole of the last day.
+    return sort_key.between(f"{prefix}{first.isoformat()}", f"{prefix}{last.isoformat()}~")
 
 
 def sent_mail_key(reference: str, kind: str) -> tuple[str, str]:

@@ -8,7 +8,7 @@ from terminbuchung.clock import in_berlin, iso
 from terminbuchung.config import Location, Service, SiteConfig
 from terminbuchung.errors import InvalidInput, LocationNotFound, ServiceNotOffered, ServiceNotOnline
 from terminbuchung.forms import SlotQuery
-from terminbuchung.models import SlotItem, location_key, slot_key
+from terminbuchung.models import slots_between
 
 
 @dataclass(frozen=True)
@@ -104,13 +104,8 @@ def free_slots(
     last = min(query.last_day or last_bookable_day(location, now), last_bookable_day(location, now))
     if last < first:
         return []
-    # "~" sorts after every digit: the range covers the whole of the last day.
-    items = SlotItem.query(
-        location_key(location.id),
-        SlotItem.sk.between(slot_key(first.isoformat()), slot_key(f"{last.isoformat()}~")),
-    )
     slots = []
-    for item in items:
+    for item in slots_between(location.id, first, last):
         start = datetime.fromisoformat(item.starts_at)
         if item.free_seats > 0 and is_bookable(location, start, now):
             slots.append(FreeSlot(iso(start), iso(start + length), item.free_seats))

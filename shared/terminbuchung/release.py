@@ -15,7 +15,7 @@ from pynamodb.exceptions import PutError, UpdateError
 from terminbuchung.booking_window import last_bookable_day
 from terminbuchung.clock import in_berlin, iso
 from terminbuchung.config import Location, SiteConfig
-from terminbuchung.models import ClosureItem, SlotItem, location_key, slot_key
+from terminbuchung.models import SlotItem, closures_between, location_key, slot_key, slots_between
 from terminbuchung.schedule import Closure, PlannedSlot, days_from, slots_on
 
 logger = Logger(child=True)
@@ -41,10 +41,6 @@ class ReleaseReport:
 
 def closures(location: Location, first: date, last: date) -> list[Closure]:
     """Closures ops entered at run time (see infra.ops), from `first` through `last`."""
-    items = ClosureItem.query(
-        location_key(location.id),
-        ClosureItem.sk.between(f"CLOSURE#{first.isoformat()}", f"CLOSURE#{last.isoformat()}~"),
-    )
     return [
         Closure(
             date.fromisoformat(item.day),
@@ -52,7 +48,7 @@ def closures(location: Location, first: date, last: date) -> list[Closure]:
             time.fromisoformat(item.until_time),
             item.reason,
         )
-        for item in items
+        for item in closures_between(location.id, first, last)
     ]
 
 
@@ -72,13 +68,7 @@ def _release_location(location: Location, now: datetime, report: ReleaseReport) 
     first, last = in_berlin(now).date(), last_bookable_day(location, now)
     if last < first:
         return
-    existing = {
-        item.sk: item
-        for item in SlotItem.query(
-            location_key(location.id),
-            SlotItem.sk.between(slot_key(first.isoformat()), slot_key(f"{last.isoformat()}~")),
-        )
-    }
+    existing = {item.sk: item for item in slots_between(location.id, first, last)}
     for planned in planned_slots(location, first, last):
         item = existing.get(slot_key(planned.local_start))
         if item is None:
