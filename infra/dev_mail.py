@@ -7,6 +7,7 @@ is moto's, and what it sent can be read at /_dev/outbox.
 """
 
 import os
+from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -14,7 +15,7 @@ from infra.dev_outbox import outbox_page, prepare_ses, sent_messages
 from infra.http_events import Answer, DevRoute, json_answer
 from infra.lambda_runtime import LocalFunction
 from infra.stream_poller import StreamPoller, StreamReader, stream_sources
-from infra.template import ROOT, Template
+from infra.template import Template
 
 REMINDERS = "SendRemindersFunction"
 _HTML = [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")]
@@ -24,18 +25,24 @@ class DevMail:
     def __init__(
         self,
         template: Template,
+        functions: Mapping[str, LocalFunction],
         table_name: str,
         dynamodb_endpoint: str | None,
         gate: AbstractContextManager[Any],
     ) -> None:
+        """`functions`: the stack's own, so each function has one pool of environments."""
         self.gate = gate
         region = os.environ.get("AWS_REGION", "eu-central-1")
         self.pollers = [
-            StreamPoller(source, StreamReader(table_name, dynamodb_endpoint, region), gate)
+            StreamPoller(
+                source,
+                functions[source.function],
+                StreamReader(table_name, dynamodb_endpoint, region),
+                gate,
+            )
             for source in stream_sources(template)
         ]
-        props = template.resources[REMINDERS]["Properties"]
-        self.reminders = LocalFunction(REMINDERS, ROOT / props["CodeUri"], props["Handler"])
+        self.reminders = functions[REMINDERS]
 
     def start(self) -> None:
         with self.gate:

@@ -251,7 +251,7 @@ def main(argv: list[str] | None = None) -> None:
 
     stack = LocalStack(template, serialize=not args.dynamodb_endpoint)
     stack.create_table()
-    mail = DevMail(template, LOCAL_TABLE, args.dynamodb_endpoint, stack.gate)
+    mail = DevMail(template, stack.functions, LOCAL_TABLE, args.dynamodb_endpoint, stack.gate)
     mail.start()
     stack.dev_routes.update(mail.routes())
     if not args.no_release:

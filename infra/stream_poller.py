@@ -17,12 +17,11 @@ from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from infra.event_filter import parse_filters, passes
 from infra.lambda_runtime import LocalFunction
-from infra.template import ROOT, Template
+from infra.template import Template
 
 
 @dataclass(frozen=True)
@@ -30,8 +29,6 @@ class StreamSource:
     """A function's DynamoDB event in the template."""
 
     function: str
-    code_dir: Path
-    handler: str
     batch_size: int
     maximum_retry_attempts: int
     filters: list[dict[str, Any]] = field(compare=False)
@@ -48,8 +45,6 @@ def stream_sources(template: Template) -> list[StreamSource]:
             sources.append(
                 StreamSource(
                     function=name,
-                    code_dir=ROOT / props["CodeUri"],
-                    handler=props["Handler"],
                     batch_size=int(spec.get("BatchSize", 100)),
                     maximum_retry_attempts=int(spec.get("MaximumRetryAttempts", -1)),
                     filters=parse_filters(spec.get("FilterCriteria")),
@@ -159,12 +154,16 @@ class StreamPoller:
     """One DynamoDB event source mapping: a reader, a function, retries, dead letters."""
 
     def __init__(
-        self, source: StreamSource, reader: StreamReader, gate: AbstractContextManager[Any]
+        self,
+        source: StreamSource,
+        function: LocalFunction,
+        reader: StreamReader,
+        gate: AbstractContextManager[Any],
     ) -> None:
         self.source = source
+        self.function = function
         self.reader = reader
         self.gate = gate
-        self.function = LocalFunction(source.function, source.code_dir, source.handler)
         self.dead_letters: list[dict[str, Any]] = []
         self._attempts: dict[str, int] = {}
         self._stop = threading.Event()

@@ -10,6 +10,7 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.dynamodbstreams.models import dynamodbstreams_backends
 
 from infra.event_filter import UnsupportedPattern, passes
+from infra.lambda_runtime import LocalFunction
 from infra.stream_poller import StreamPoller, StreamReader, stream_sources
 from infra.template import Template
 from terminbuchung.models import BookingItem
@@ -82,7 +83,9 @@ def test_the_local_poller_retries_a_failing_record_then_dead_letters_it_and_goes
 ) -> None:
     source = the_stream_source(template)
     reader = StreamReader(BookingItem.Meta.table_name, None, "eu-central-1")
-    poller = StreamPoller(source, reader, nullcontext())
+    code_dir, handler = template.functions()[source.function]
+    function = LocalFunction(source.function, code_dir, handler)
+    poller = StreamPoller(source, function, reader, nullcontext())
     book(api)
     assert poller.poll_once().records == 1
     assert poller.poll_once().records == 0
