@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from aws_lambda_powertools import Logger
 
 from terminbuchung.booking_window import check_bookable
-from terminbuchung.clock import iso
+from terminbuchung.clock import iso, wall_clock
 from terminbuchung.config import SiteConfig
 from terminbuchung.errors import (
     AlreadyBooked,
@@ -85,6 +85,7 @@ def book(form: BookingForm, site: SiteConfig, now: datetime, key: bytes) -> Conf
     start = form.start
     check_bookable(location, start, now)
     end = start + timedelta(minutes=service.duration_minutes)
+    local_start = wall_clock(start)
 
     # One guard per way of counting a person; a seat number per guard lets a person hold
     # up to max_active_bookings_per_person appointments.
@@ -99,7 +100,7 @@ def book(form: BookingForm, site: SiteConfig, now: datetime, key: bytes) -> Conf
         transaction = Transaction()
         transaction.update(
             "slot",
-            SlotItem(location_key(location.id), slot_key(f"{start:%Y-%m-%dT%H:%M}")),
+            SlotItem(location_key(location.id), slot_key(local_start)),
             [SlotItem.booked.add(1)],
             condition=SlotItem.pk.exists()
             & SlotItem.closed_reason.does_not_exist()
@@ -113,7 +114,7 @@ def book(form: BookingForm, site: SiteConfig, now: datetime, key: bytes) -> Conf
                 reference=reference,
                 location=location.id,
                 service=service.id,
-                slot=slot_key(f"{start:%Y-%m-%dT%H:%M}"),
+                slot=slot_key(local_start),
                 starts_at=iso(start),
                 ends_at=iso(end),
                 status=BookingItem.CONFIRMED,
@@ -124,7 +125,7 @@ def book(form: BookingForm, site: SiteConfig, now: datetime, key: bytes) -> Conf
                 guards=[f"{g.pk}|{g.sk}" for g in guards.values()],
                 created_at=now,
                 day_key=day_key(location.id, start.date()),
-                day_order=f"{start:%Y-%m-%dT%H:%M}#{reference}",
+                day_order=f"{local_start}#{reference}",
                 expires_at=end + timedelta(days=site.booking.retention_days),
             ),
             condition=BookingItem.pk.does_not_exist(),

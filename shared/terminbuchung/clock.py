@@ -34,6 +34,11 @@ def in_berlin(moment: datetime) -> datetime:
     return moment.astimezone(BERLIN)
 
 
+def wall_clock(moment: datetime) -> str:
+    """Berlin's local time to the minute, e.g. 2026-12-01T09:00: what a slot is keyed by."""
+    return in_berlin(moment).strftime("%Y-%m-%dT%H:%M")
+
+
 def iso(moment: datetime) -> str:
     """2026-12-01T09:00:00+01:00"""
     return in_berlin(moment).isoformat(timespec="seconds")

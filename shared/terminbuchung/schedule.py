@@ -11,7 +11,7 @@ from functools import cache
 
 import holidays
 
-from terminbuchung.clock import local
+from terminbuchung.clock import local, wall_clock
 from terminbuchung.config import Location
 
 
@@ -39,7 +39,7 @@ class PlannedSlot:
     @property
     def local_start(self) -> str:
         """The slot's key: local wall-clock time, e.g. 2026-12-01T09:00."""
-        return self.start.strftime("%Y-%m-%dT%H:%M")
+        return wall_clock(self.start)
 
 
 @cache
