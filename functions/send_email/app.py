@@ -33,7 +33,12 @@ metrics = Metrics()
 # All records failing is reported like a partial failure: no exception text reaches the log.
 processor = BatchProcessor(EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)
 
-_METRIC = {Outcome.SENT: "MailSent", Outcome.ALREADY_SENT: "MailAlreadySent"}
+# MailUndeliverable has an alarm: the citizen did not get an e-mail, staff should call.
+_METRIC = {
+    Outcome.SENT: "MailSent",
+    Outcome.ALREADY_SENT: "MailAlreadySent",
+    Outcome.UNDELIVERABLE: "MailUndeliverable",
+}
 
 
 def booking_image(image: dict[str, Any] | None) -> BookingItem | None:

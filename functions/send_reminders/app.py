@@ -30,6 +30,8 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     deadline = now + timedelta(milliseconds=context.get_remaining_time_in_millis())
     run = send_reminders(sending_until(now, deadline))
     metrics.add_metric(name="RemindersSent", unit=MetricUnit.Count, value=run.sent)
+    if run.undeliverable:
+        metrics.add_metric(name="MailUndeliverable", unit=MetricUnit.Count, value=run.undeliverable)
     if run.failed:
         metrics.add_metric(name="RemindersFailed", unit=MetricUnit.Count, value=len(run.failed))
         # A failed run shows in the function's error alarm; the references are in the log.

@@ -7,6 +7,7 @@
 | booking | BOOKING#<reference>  | BOOKING                   |
 | guard   | GUARD#<person hash>  | ACTIVE#<n>                |
 | e-mail  | SENT#<reference>     | <kind of message>         |
+| failed  | SENT#<reference>     | <kind of message>#FAILED  |
 
 Bookings are also indexed by location and day (`by-location-day`) for staff lists and
 reminders. Personal data sits on booking items only and expires by TTL.
@@ -23,6 +24,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
 from pynamodb.connection import Connection
@@ -132,6 +134,9 @@ class BookingItem(Model):
     created_at = UTCDateTimeAttribute()
     cancelled_at = UTCDateTimeAttribute(null=True)
     cancel_reason = UnicodeAttribute(null=True)
+    # Kinds of e-mail about this booking that could not be delivered: staff see them on
+    # the day's list and call the citizen (terminbuchung.mail.delivery).
+    undelivered_mail = UnicodeSetAttribute(null=True)
     day_key = UnicodeAttribute(attr_name="gsi1pk")
     day_order = UnicodeAttribute(attr_name="gsi1sk")
     expires_at = TTLAttribute()
@@ -160,6 +165,7 @@ class SentMailItem(Model):
 
     While a function sends, the item is `sending` until `lease_until` (the end of that
     invocation); after SES accepted the message it is `sent`. A failed send removes it.
+    An e-mail given up on (SES refused it, or it failed too often) is `undeliverable`.
     """
 
     class Meta(_Meta):
@@ -167,6 +173,7 @@ class SentMailItem(Model):
 
     SENDING: ClassVar[str] = "sending"
     SENT: ClassVar[str] = "sent"
+    UNDELIVERABLE: ClassVar[str] = "undeliverable"
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -175,10 +182,30 @@ class SentMailItem(Model):
     lease_until = NumberAttribute(null=True)  # epoch seconds
     message_id = UnicodeAttribute(null=True)  # SES's id, to trace a message with AWS
     sent_at = UTCDateTimeAttribute(null=True)
+    error_code = UnicodeAttribute(null=True)  # why it was given up on
     expires_at = TTLAttribute()
 
 
-MODELS: tuple[type[Model], ...] = (SlotItem, ClosureItem, BookingItem, GuardItem, SentMailItem)
+class FailedMailItem(Model):
+    """Counts the failed attempts at one e-mail, so a failing one is given up on in time."""
+
+    class Meta(_Meta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    attempts = NumberAttribute(default=0)
+    expires_at = TTLAttribute()
+
+
+MODELS: tuple[type[Model], ...] = (
+    SlotItem,
+    ClosureItem,
+    BookingItem,
+    GuardItem,
+    SentMailItem,
+    FailedMailItem,
+)
 
 
 def location_key(location: str) -> str:
@@ -222,6 +249,10 @@ def _days(sort_key: UnicodeAttribute, prefix: str, first: date, last: date) -> C
 
 def sent_mail_key(reference: str, kind: str) -> tuple[str, str]:
     return f"SENT#{reference}", kind
+
+
+def failed_mail_key(reference: str, kind: str) -> tuple[str, str]:
+    return f"SENT#{reference}", f"{kind}#FAILED"
 
 
 def use_table(name: str, host: str | None = None, region: str | None = None) -> None:

@@ -29,7 +29,13 @@ from terminbuchung.mail.letters import Appointment, Kind, compose
 from terminbuchung.mail.mime import ascii_address, mime_message
 from terminbuchung.mail.postbox import Postbox, SendFailed
 from terminbuchung.mail.settings import MailSettings
-from terminbuchung.models import BookingItem, SentMailItem, sent_mail_key
+from terminbuchung.models import (
+    BookingItem,
+    FailedMailItem,
+    SentMailItem,
+    failed_mail_key,
+    sent_mail_key,
+)
 from terminbuchung.references import cancel_token
 
 logger = Logger(child=True)
@@ -39,6 +45,13 @@ class Outcome(StrEnum):
     SENT = "sent"
     ALREADY_SENT = "already_sent"
     NOT_NEEDED = "not_needed"  # the appointment is over: nobody needs this e-mail now
+    UNDELIVERABLE = "undeliverable"  # given up on now; staff see it on the booking
+    GIVEN_UP_BEFORE = "given_up_before"
+
+
+# A failing e-mail holds back the stream's later records (their order matters): one that
+# SES refuses is given up on after this many attempts, so it holds them back for seconds.
+MAX_ATTEMPTS = 3
 
 
 class MailNotSent(Exception):
@@ -96,7 +109,13 @@ def letter_for_change(before: str | None, after: str | None) -> Kind | None:
 
 
 def deliver(kind: Kind, booking: BookingItem, sending: Sending) -> Outcome:
-    """Send `kind` about `booking` unless it went out already. Raises MailNotSent."""
+    """Send `kind` about `booking` unless it went out already. Raises MailNotSent.
+
+    An e-mail that cannot go out (it cannot be written, or SES refused it MAX_ATTEMPTS
+    times, e.g. for its address) is given up on: the booking says so for staff, and the
+    outcome UNDELIVERABLE lets the stream move on instead of holding back everyone else's.
+    Failures of SES itself (throttling, an outage) hold every e-mail alike and are retried.
+    """
     reference = booking.reference
     log = {"reference": reference, "kind": str(kind)}
     try:
@@ -104,27 +123,17 @@ def deliver(kind: Kind, booking: BookingItem, sending: Sending) -> Outcome:
         if sending.now >= appointment.end:
             logger.info("e-mail not needed, the appointment is over", extra=log)
             return Outcome.NOT_NEEDED
-        letter = compose(
-            kind,
-            appointment,
-            site=sending.site,
-            settings=sending.settings,
-            token=cancel_token(reference, sending.key),
-            now=sending.now,
-        )
-        raw = mime_message(
-            letter,
-            sender=sending.settings.sender,
-            sender_name=sending.site.jobcenter.name,
-            reply_to=sending.site.jobcenter.email,
-            now=sending.now,
-        )
+        raw, to = _message(kind, appointment, sending)
+    except Exception as error:
+        # What cannot be written now cannot be written on a retry either.
+        _log_error("e-mail could not be written", error, log)
+        return _give_up(kind, booking, type(error).__name__)
+    try:
         marker = _claim(reference, kind, booking, sending)
-        if marker is None:
-            logger.info("e-mail sent before, not again", extra=log)
-            return Outcome.ALREADY_SENT
+        if isinstance(marker, Outcome):
+            return marker
         try:
-            message_id = sending.postbox.send(raw, to=ascii_address(letter.to), kind=str(kind))
+            message_id = sending.postbox.send(raw, to=to, kind=str(kind))
         except BaseException:
             _release(marker)
             raise
@@ -133,24 +142,83 @@ def deliver(kind: Kind, booking: BookingItem, sending: Sending) -> Outcome:
     except SendFailed as failed:
         # Logged by reference: SES's own message would name the address.
         logger.warning("SES did not send the e-mail", extra={**log, "error_code": failed.code})
+        if failed.about_this_message and _failed_once_more(kind, booking) >= MAX_ATTEMPTS:
+            return _give_up(kind, booking, failed.code)
         raise MailNotSent(reference, kind, failed.code) from None
     except Exception as error:
-        # Exception messages may quote data (an address, a name): the type and the place
-        # are logged, the message is not.
-        logger.error(
-            "e-mail failed",
-            extra={**log, "error_type": type(error).__name__, "where": _where(error)},
-        )
+        _log_error("e-mail failed", error, log)
         raise MailNotSent(reference, kind, type(error).__name__) from None
     _mark_sent(marker, message_id, sending.now)
     logger.info("e-mail sent", extra={**log, "message_id": message_id})
     return Outcome.SENT
 
 
+def _message(kind: Kind, appointment: Appointment, sending: Sending) -> tuple[bytes, str]:
+    """The raw message and the address SES delivers it to."""
+    letter = compose(
+        kind,
+        appointment,
+        site=sending.site,
+        settings=sending.settings,
+        token=cancel_token(appointment.reference, sending.key),
+        now=sending.now,
+    )
+    raw = mime_message(
+        letter,
+        sender=sending.settings.sender,
+        sender_name=sending.site.jobcenter.name,
+        reply_to=sending.site.jobcenter.email,
+        now=sending.now,
+    )
+    return raw, ascii_address(letter.to)
+
+
+def _log_error(message: str, error: Exception, log: dict[str, str]) -> None:
+    # Exception messages may quote data (an address, a name): the type and the place are
+    # logged, the message is not.
+    logger.error(message, extra={**log, "error_type": type(error).__name__, "where": _where(error)})
+
+
+def _failed_once_more(kind: Kind, booking: BookingItem) -> int:
+    """Counts a failed attempt; returns how many there were (1 if they cannot be counted)."""
+    counter = FailedMailItem(*failed_mail_key(booking.reference, kind))
+    try:
+        counter.update(
+            actions=[
+                FailedMailItem.attempts.add(1),
+                FailedMailItem.expires_at.set(booking.expires_at),
+            ]
+        )
+    except UpdateError:
+        return 1
+    return int(counter.attempts)
+
+
+def _give_up(kind: Kind, booking: BookingItem, code: str) -> Outcome:
+    """Stop trying: the marker keeps replays from trying again, the booking tells staff."""
+    reference = booking.reference
+    pk, sk = sent_mail_key(reference, kind)
+    marker = SentMailItem(
+        pk, sk, state=SentMailItem.UNDELIVERABLE, error_code=code, expires_at=booking.expires_at
+    )
+    with suppress(PutError):  # sent by another invocation meanwhile: then all is well
+        marker.save(condition=SentMailItem.state != SentMailItem.SENT)
+    with suppress(UpdateError):  # the booking is gone (TTL): nobody is left to tell
+        booking.update(
+            actions=[BookingItem.undelivered_mail.add({str(kind)})],
+            condition=BookingItem.pk.exists(),
+        )
+    logger.warning(
+        "e-mail undeliverable, given up",
+        extra={"reference": reference, "kind": str(kind), "error_code": code},
+    )
+    return Outcome.UNDELIVERABLE
+
+
 def _claim(
     reference: str, kind: Kind, booking: BookingItem, sending: Sending
-) -> SentMailItem | None:
-    """The marker, now ours to send with; None if the e-mail went out already."""
+) -> SentMailItem | Outcome:
+    """The marker, now ours to send with; or the outcome of an earlier invocation."""
     pk, sk = sent_mail_key(reference, kind)
     marker = SentMailItem(
         pk,
@@ -176,7 +244,10 @@ def _claim(
     except SentMailItem.DoesNotExist:
         existing = None  # released by a failed attempt just now; the retry will claim it
     if existing is not None and existing.state == SentMailItem.SENT:
-        return None
+        logger.info("e-mail sent before, not again", extra={"reference": reference, "kind": kind})
+        return Outcome.ALREADY_SENT
+    if existing is not None and existing.state == SentMailItem.UNDELIVERABLE:
+        return Outcome.GIVEN_UP_BEFORE
     logger.info("e-mail is being sent right now", extra={"reference": reference, "kind": kind})
     raise MailNotSent(reference, kind, "being_sent_by_another_invocation")
 

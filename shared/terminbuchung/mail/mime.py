@@ -7,10 +7,12 @@ multipart/mixed
 └── text/calendar (termin.ics), where the calendar should change
 """
 
+import base64
+from dataclasses import dataclass
 from datetime import datetime
 from email import policy
-from email.headerregistry import Address
 from email.message import EmailMessage
+from email.policy import Policy
 from email.utils import format_datetime, make_msgid
 
 from terminbuchung.mail.letters import Letter
@@ -29,6 +31,45 @@ def ascii_address(address: str) -> str:
     return f"{local}@{domain.encode('idna').decode('ascii')}"
 
 
+# An encoded-word is at most 75 characters (RFC 2047): "=?utf-8?b?" + 60 + "?=" is 72,
+# and 60 characters of base64 carry 45 bytes of UTF-8.
+_WORD_BYTES = 45
+
+
+def _encoded_words(text: str) -> list[str]:
+    """`text` as RFC 2047 encoded-words, each holding whole characters."""
+    chunks = [""]
+    for char in text:
+        if len((chunks[-1] + char).encode()) > _WORD_BYTES:
+            chunks.append("")
+        chunks[-1] += char
+    return [f"=?utf-8?b?{base64.b64encode(chunk.encode()).decode()}?=" for chunk in chunks]
+
+
+@dataclass(frozen=True)
+class _MailboxHeader:
+    """An address header written exactly as built here, never re-folded by `email`.
+
+    The display name is always sent as encoded-words, whatever it holds: `email`'s own
+    folding drops the quotes around long names with a comma or colon (one name becomes
+    two addresses, which SES refuses), and a name that itself looks like an encoded-word
+    (`=?UTF-8?B?...?=`) would be decoded by the recipient's program into other addresses.
+    Inside base64 a name is text and nothing else. `email`'s policies call `fold` on any
+    header value that has a `name` (email.policy.EmailPolicy.fold).
+    """
+
+    name: str
+    display_name: str
+    address: str
+
+    def fold(self, *, policy: Policy) -> str:
+        words = [*_encoded_words(self.display_name), f"<{self.address}>"]
+        return f"{self.name}: " + f"{policy.linesep} ".join(words) + policy.linesep
+
+    def __str__(self) -> str:
+        return f"{self.display_name} <{self.address}>"
+
+
 def mime_message(
     letter: Letter,
     *,
@@ -38,10 +79,9 @@ def mime_message(
     now: datetime,
 ) -> bytes:
     message = EmailMessage(policy=policy.SMTP)
-    sender_local, _, sender_domain = sender.partition("@")
-    message["From"] = Address(sender_name, sender_local, sender_domain)
-    to_local, _, to_domain = ascii_address(letter.to).rpartition("@")
-    message["To"] = Address(letter.to_name, to_local, to_domain)
+    sender_domain = sender.partition("@")[2]
+    message["From"] = _MailboxHeader("From", sender_name, sender)
+    message["To"] = _MailboxHeader("To", letter.to_name, ascii_address(letter.to))
     # Answers reach the Jobcenter's mailbox, not the sending-only address.
     message["Reply-To"] = reply_to
     message["Subject"] = letter.subject

@@ -9,13 +9,35 @@ from typing import Any, Protocol
 
 from terminbuchung.mail.settings import MailSettings
 
+# Failures of SES or of the account, not of one message: every e-mail fails alike until
+# they pass, so each is retried in order however long it takes (then the dead-letter alarm).
+_NOT_THE_MESSAGE = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "ServiceUnavailable",
+        "InternalFailure",
+        "RequestTimeout",
+        "AccountSendingPausedException",
+        "ConfigurationSetSendingPausedException",
+        "ConfigurationSetDoesNotExist",
+        "MailFromDomainNotVerifiedException",
+    }
+)
+
 
 class SendFailed(Exception):
     """SES did not take the message; `code` says why (Throttling, MessageRejected, ...)."""
 
-    def __init__(self, code: str) -> None:
+    def __init__(self, code: str, *, connection: bool = False) -> None:
         super().__init__(code)
         self.code = code
+        self.connection = connection
+
+    @property
+    def about_this_message(self) -> bool:
+        """True where SES refused this message (its address, its content), not every one."""
+        return not self.connection and self.code not in _NOT_THE_MESSAGE
 
 
 class Postbox(Protocol):
@@ -59,7 +81,7 @@ class SesPostbox:
         except ClientError as error:
             raise SendFailed(str(error.response.get("Error", {}).get("Code", "Unknown"))) from None
         except BotoCoreError as error:
-            raise SendFailed(type(error).__name__) from None
+            raise SendFailed(type(error).__name__, connection=True) from None
         return str(answer["MessageId"])
 
 

@@ -26,6 +26,7 @@ class ReminderRun:
     sent: int = 0
     already_sent: int = 0
     skipped: int = 0  # booked after the reminders went out: the confirmation is fresh
+    undeliverable: int = 0  # given up on; the booking tells staff
     failed: list[str] = field(default_factory=list)  # references, to retry next hour
 
 
@@ -62,6 +63,8 @@ def send_reminders(sending: Sending) -> ReminderRun:
                 run.sent += 1
             elif outcome is Outcome.ALREADY_SENT:
                 run.already_sent += 1
+            elif outcome is Outcome.UNDELIVERABLE:
+                run.undeliverable += 1
     logger.info(
         "reminders done",
         extra={
@@ -69,6 +72,7 @@ def send_reminders(sending: Sending) -> ReminderRun:
             "sent": run.sent,
             "already_sent": run.already_sent,
             "skipped": run.skipped,
+            "undeliverable": run.undeliverable,
             "failed": len(run.failed),
         },
     )

@@ -417,3 +417,97 @@ def test_no_address_name_phone_household_or_token_in_any_log_line(
         made["cancel_token"],
     ):
         assert secret not in log
+
+
+# --- names, and e-mails that cannot go out ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Schulze-Wendland, Karl Friedrich Wilhelm Maximilian Alexander Georg Heinrich",
+        ("Müller-Lüdenscheidt, Dr. Hans: Jürgen. " * 3)[:100].strip(),
+        ("Шевченко, Олександра Володимирівна: " * 3)[:100].strip(),
+        ("عبد الرحمن، محمد بن سلمان: " * 4)[:100].strip(),
+        "=?UTF-8?B?RXZpbCA8ZXZpbEBleGFtcGxlLmNvbT4=?=",
+        '"Evil" <evil@example.com>, x@y.z',
+    ],
+    ids=["comma", "latin", "cyrillic", "arabic", "encoded-word", "quotes"],
+)
+def test_a_confirmation_reaches_the_citizen_whatever_the_name(
+    api: ApiClient, mailroom: Mailroom, name: str
+) -> None:
+    book(api, name=name)
+
+    assert mailroom.deliver_new() == {"batchItemFailures": []}
+
+    (call,) = mailroom.ses_calls
+    assert call["Destinations"] == [ERIKA]
+    raw = call["RawMessage"]["Data"]
+    message = email.message_from_bytes(raw, policy=policy.default)
+    assert [a.addr_spec for a in message["To"].addresses] == [ERIKA]
+    (mail,) = mailroom.outbox()
+    assert f"Guten Tag {html.escape(name)}" in mail["html"] or name in mail["text"]
+
+
+def test_an_e_mail_ses_keeps_refusing_is_given_up_on_and_shown_on_the_booking(
+    api: ApiClient, mailroom: Mailroom
+) -> None:
+    from terminbuchung.mail.delivery import MAX_ATTEMPTS
+
+    typo = book(api, "erika@gmial.com")
+    book(api, MAX, TUESDAY_11, name="Max Muster")
+    records = mailroom.booking_records()
+    mailroom.refuse("erika@gmial.com", "MessageRejected", "Address blacklisted.")
+
+    # Lambda retries from the failed record; the e-mails behind it wait, but not for long.
+    for _ in range(MAX_ATTEMPTS - 1):
+        assert mailroom.deliver(records)["batchItemFailures"] == [
+            {"itemIdentifier": sequence_number(records[0])}
+        ]
+    assert mailroom.deliver(records) == {"batchItemFailures": []}
+
+    assert [m["to"] for m in mailroom.outbox()] == [f"Max Muster <{MAX}>"]
+    booking = BookingItem.get(f"BOOKING#{typo['reference']}", "BOOKING")
+    assert booking.undelivered_mail == {"confirmation"}
+    assert booking.status == "confirmed"  # the booking stands; staff call the citizen
+    marker = SentMailItem.get(f"SENT#{typo['reference']}", "confirmation")
+    assert (marker.state, marker.error_code) == ("undeliverable", "MessageRejected")
+    calls = len(mailroom.ses_calls)
+    assert mailroom.deliver(records) == {"batchItemFailures": []}  # a replay
+    assert len(mailroom.ses_calls) == calls  # tries nothing again
+
+
+def test_an_ses_outage_is_never_given_up_on(api: ApiClient, mailroom: Mailroom) -> None:
+    from terminbuchung.mail.delivery import MAX_ATTEMPTS
+
+    made = book(api)
+    records = mailroom.booking_records()
+    mailroom.refuse(ERIKA, "Throttling")
+
+    for _ in range(MAX_ATTEMPTS + 2):
+        assert len(mailroom.deliver(records)["batchItemFailures"]) == 1
+    booking = BookingItem.get(f"BOOKING#{made['reference']}", "BOOKING")
+    assert booking.undelivered_mail is None
+
+    mailroom.accept_all()
+    assert mailroom.deliver(records) == {"batchItemFailures": []}
+    assert len(mailroom.outbox()) == 1
+
+
+def test_an_e_mail_that_cannot_be_written_is_given_up_on_at_once(
+    api: ApiClient, mailroom: Mailroom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from terminbuchung.mail import delivery
+
+    def broken(*_: Any, **__: Any) -> None:
+        raise KeyError("a template variable")
+
+    made = book(api)
+    monkeypatch.setattr(delivery, "compose", broken)
+
+    assert mailroom.deliver_new() == {"batchItemFailures": []}
+
+    assert mailroom.ses_calls == []
+    booking = BookingItem.get(f"BOOKING#{made['reference']}", "BOOKING")
+    assert booking.undelivered_mail == {"confirmation"}
