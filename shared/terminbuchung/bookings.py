@@ -37,6 +37,7 @@ from terminbuchung.models import (
     slot_key,
 )
 from terminbuchung.offers import online_service, open_location
+from terminbuchung.people import mailbox
 from terminbuchung.references import (
     cancel_token,
     new_reference,
@@ -89,7 +90,7 @@ def book(form: BookingForm, site: SiteConfig, now: datetime, key: bytes) -> Conf
 
     # One guard per way of counting a person; a seat number per guard lets a person hold
     # up to max_active_bookings_per_person appointments.
-    people = {"email": person_hash("email", form.email.casefold(), key)}
+    people = {"email": person_hash("email", mailbox(form.email), key)}
     if form.household_number:
         people["household_number"] = person_hash("household", form.household_number, key)
     seats = dict.fromkeys(people, 0)

@@ -37,6 +37,10 @@ _LABELS = {
 }
 
 
+# RFC 5321: a mail server need not accept a longer local part; SES refuses it.
+_LOCAL_PART_LIMIT = 64
+
+
 def _invalid(message: str) -> PydanticCustomError:
     return PydanticCustomError("field_invalid", message)
 
@@ -70,7 +74,15 @@ def _day(value: object) -> date:
 
 
 def _email(value: str) -> str:
-    if not value.partition("@")[0].isascii():
+    # Full-width letters from an East Asian keyboard, ligatures and the like: one spelling.
+    value = unicodedata.normalize("NFKC", value)
+    local = value.rpartition("@")[0]
+    if len(local) > _LOCAL_PART_LIMIT:
+        raise _invalid(
+            f"Der Teil vor dem @ darf höchstens {_LOCAL_PART_LIMIT} Zeichen lang sein. "
+            "Bitte prüfen Sie Ihre E-Mail-Adresse."
+        )
+    if not local.isascii():
         # SES cannot deliver to such addresses (no SMTPUTF8): the confirmation would be lost.
         raise _invalid(
             "Diese E-Mail-Adresse können wir leider nicht anschreiben: bitte verwenden Sie "
@@ -93,10 +105,16 @@ def _phone(value: str) -> str:
     return value
 
 
+def _ascii_digits(value: str) -> str:
+    """Digits of any script as 0-9: ١٢٣, १२३, １２３ and 𝟏𝟐𝟑 are all 123."""
+    return "".join(str(unicodedata.decimal(char, "")) or char for char in value)
+
+
 def _household_number(value: str) -> str:
-    # Printed on every notice of the Jobcenter, e.g. "12345BG0012345".
-    compact = re.sub(r"[\s/-]", "", value).upper()
-    if not re.fullmatch(r"\d{5}BG\d{7}", compact):
+    # Printed on every notice of the Jobcenter, e.g. "12345BG0012345". One person, one
+    # spelling: the one-booking-per-household rule counts this exact text.
+    compact = re.sub(r"[\s/-]", "", _ascii_digits(unicodedata.normalize("NFKC", value))).upper()
+    if not re.fullmatch(r"[0-9]{5}BG[0-9]{7}", compact, flags=re.ASCII):
         raise _invalid(
             "Die Nummer der Bedarfsgemeinschaft hat 5 Ziffern, dann BG, dann 7 Ziffern, "
             "z. B. 12345BG0012345. Sie können das Feld auch leer lassen."

@@ -8,6 +8,9 @@ import boto3
 import pytest
 
 from tests.conftest import TEST_SITE
+
+# A fixture: every module of the suite draws from the same slots handed out.
+from tests.integration.test_http import fresh_slot  # noqa: F401
 from tests.local_processes import dynamodb_local, local_stack
 
 
@@ -37,3 +40,4 @@ def base_url(dynamodb_endpoint: str, stack_log: Path) -> Iterator[str]:
 def table(dynamodb_endpoint: str) -> Any:
     """Read the table directly, to check what the API cannot show (seat counts)."""
     return boto3.resource("dynamodb", endpoint_url=dynamodb_endpoint).Table("terminbuchung-local")
+
