@@ -40,6 +40,7 @@ class ApiClient:
         raw_body: bytes | None = None,
         query: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
+        content_type: str | None = "application/json",
     ) -> Answer:
         for route in self.routes:
             params = route.match(method, path)
@@ -56,7 +57,10 @@ class ApiClient:
             method=method,
             path=path,
             raw_query=urlencode(query or {}),
-            headers=[("content-type", "application/json"), *(headers or {}).items()],
+            headers=[
+                *([("content-type", content_type)] if content_type else []),
+                *(headers or {}).items(),
+            ],
             body=body,
             source_ip="203.0.113.7",
         )

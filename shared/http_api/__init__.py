@@ -24,6 +24,11 @@ STATUS_BY_CODE = {
     "body_not_json": 400,
     "body_invalid": 400,
     "body_too_large": 413,
+    "unsupported_media_type": 415,
+    # Only the local stack answers these two, in API Gateway's place: a request whose
+    # Content-Length is no length, or whose body stops short of it.
+    "content_length_invalid": 400,
+    "body_incomplete": 400,
     "location_not_found": 404,
     "booking_not_found": 404,
     "not_found": 404,
@@ -58,6 +63,15 @@ def error_response(error: BookingError) -> Response[str]:
 def json_body(app: APIGatewayHttpResolver) -> object:
     """The request's JSON body, or InvalidInput saying what is wrong with it."""
     event = app.current_event
+    media_type = (event.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
+    if media_type != "application/json":
+        # Another site's page may send text/plain, a form or a typeless body to us from a
+        # visitor's browser without asking first (no CORS preflight); JSON it cannot send so.
+        raise InvalidInput(
+            "Die Anfrage muss als JSON gesendet werden (Content-Type: application/json).",
+            field=None,
+            code="unsupported_media_type",
+        )
     raw = event.body
     if raw is None or raw.strip() == "":
         raise InvalidInput(
@@ -65,12 +79,16 @@ def json_body(app: APIGatewayHttpResolver) -> object:
             field=None,
             code="body_missing",
         )
-    data = base64.b64decode(raw) if event.is_base64_encoded else raw.encode()
+    try:
+        data = base64.b64decode(raw, validate=True) if event.is_base64_encoded else raw.encode()
+    except ValueError:
+        data = b"\xff"  # not base64 as API Gateway writes it: no JSON either
     if len(data) > MAX_BODY_BYTES:
         raise InvalidInput("Die Anfrage ist zu groß.", field=None, code="body_too_large")
     try:
         return json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):
+        # RecursionError: thousands of nested brackets, well below the size limit.
         raise InvalidInput(
             "Die Anfrage konnte nicht gelesen werden (kein gültiges JSON).",
             field=None,
@@ -88,6 +106,13 @@ def create_api(logger: Logger) -> APIGatewayHttpResolver:
 
     @app.not_found
     def _not_found(_: Exception) -> Response[str]:
+        # This answers the API's $default route too: unknown paths, and known paths with
+        # another method (the function cannot know the other functions' routes, so 404).
+        event = app.current_event
+        if event.http_method == "OPTIONS" and event.headers.get("access-control-request-method"):
+            # API Gateway answers preflights from its CORS configuration; should one reach
+            # a function anyway, an error would block the page's request, so no error here.
+            return Response(status_code=204, content_type=None, body="")
         return error_response(
             BookingError("Diese Adresse gibt es nicht.", field=None, code="not_found")
         )

@@ -52,11 +52,18 @@ def _plain_text(value: str) -> str:
     return value
 
 
+# Appointments lie in these years; outside them date arithmetic (a slot's end, a day's
+# last minute, another offset) may leave Python's calendar, years 1 to 9999.
+_YEARS = range(2000, 2200)
+
+
 def _instant(value: object) -> datetime:
     """ISO 8601 text only: a bare number must not pass as seconds since 1970."""
     try:
         if isinstance(value, str) and len(value) <= 40:
-            return in_berlin(datetime.fromisoformat(value.strip()))
+            moment = datetime.fromisoformat(value.strip())
+            if moment.year in _YEARS:
+                return in_berlin(moment)
     except ValueError:
         pass
     raise _invalid(
@@ -66,8 +73,10 @@ def _instant(value: object) -> datetime:
 
 def _day(value: object) -> date:
     try:
-        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
-            return date.fromisoformat(value.strip())
+        if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
+            day = date.fromisoformat(value.strip())
+            if day.year in _YEARS:
+                return day
     except ValueError:
         pass
     raise _invalid("Bitte geben Sie das Datum im Format JJJJ-MM-TT an, z. B. 2026-12-01.")
