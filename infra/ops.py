@@ -4,6 +4,7 @@
     python -m infra.ops close LOCATION YYYY-MM-DD --reason TEXT [--from HH:MM] [--until HH:MM]
     python -m infra.ops reopen LOCATION YYYY-MM-DD
     python -m infra.ops release
+    python -m infra.ops undelivered [LOCATION] [--days N]
 
 By default against the local stack (`make dev`, at http://127.0.0.1:$PORT); with
 `--stack NAME` against a deployed stack (AWS credentials of the shell), with
@@ -15,9 +16,13 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from infra.lambda_runtime import LAYER
+
+if TYPE_CHECKING:
+    from terminbuchung.config import Location
 
 if str(LAYER) not in sys.path:
     sys.path.insert(0, str(LAYER))
@@ -74,6 +79,12 @@ def parser() -> argparse.ArgumentParser:
     reopen.add_argument("day", type=_day, metavar="YYYY-MM-DD")
 
     commands.add_parser("release", help="run the slot release now")
+
+    undelivered = commands.add_parser(
+        "undelivered", help="bookings whose e-mail did not reach the citizen (call them)"
+    )
+    undelivered.add_argument("location", nargs="?", help="one location (default: all)")
+    undelivered.add_argument("--days", type=int, default=14, help="days from today (default: 14)")
     return root
 
 
@@ -135,6 +146,8 @@ def execute(args: argparse.Namespace) -> str:
     except ClosureRefused as error:
         raise OpsError(str(error)) from None
     today = clock.in_berlin(now).date()
+    if args.command == "undelivered":
+        return _undelivered(locations, today, today + timedelta(days=args.days))
     out = []
     for location in locations:
         state = "" if location.enabled else " (not enabled)"
@@ -145,6 +158,24 @@ def execute(args: argparse.Namespace) -> str:
                 f"  {line.day:%a %Y-%m-%d}  {line.slots:5}  {line.seats:5}  {line.booked:6}"
                 f"  {line.free:4}  {line.closed:6}"
             )
+    return "\n".join(out)
+
+
+def _undelivered(locations: Sequence["Location"], first: date, last: date) -> str:
+    from terminbuchung.clock import in_berlin
+    from terminbuchung.mail.delivery import undelivered
+
+    out = []
+    for location in locations:
+        out.append(f"{location.id}: {location.name}")
+        bookings = undelivered(location.id, first, last)
+        for booking in bookings:
+            start = in_berlin(datetime.fromisoformat(booking.starts_at))
+            kinds = ", ".join(sorted(booking.undelivered_mail or ()))
+            line = f"  {start:%a %Y-%m-%d %H:%M}  {booking.reference}  {booking.status}"
+            out.append(f"{line}  not delivered: {kinds}")
+        if not bookings:
+            out.append("  every e-mail was delivered")
     return "\n".join(out)
 
 

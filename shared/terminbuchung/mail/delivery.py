@@ -17,7 +17,7 @@ import traceback
 import uuid
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
@@ -33,6 +33,7 @@ from terminbuchung.models import (
     BookingItem,
     FailedMailItem,
     SentMailItem,
+    day_key,
     failed_mail_key,
     sent_mail_key,
 )
@@ -272,6 +273,18 @@ def _mark_sent(marker: SentMailItem, message_id: str, now: datetime) -> None:
 def _release(marker: SentMailItem) -> None:
     with suppress(DeleteError):  # else the lease runs out by itself
         marker.delete(condition=SentMailItem.claim == marker.claim)
+
+
+def undelivered(location_id: str, first: date, last: date) -> list[BookingItem]:
+    """Bookings from `first` to `last` whose citizen did not get an e-mail: staff call them."""
+    return [
+        booking
+        for day in range((last - first).days + 1)
+        for booking in BookingItem.by_location_day.query(
+            day_key(location_id, first + timedelta(days=day)),
+            filter_condition=BookingItem.undelivered_mail.exists(),
+        )
+    ]
 
 
 def _where(error: BaseException) -> list[str]:

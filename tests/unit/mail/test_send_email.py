@@ -511,3 +511,25 @@ def test_an_e_mail_that_cannot_be_written_is_given_up_on_at_once(
     assert mailroom.ses_calls == []
     booking = BookingItem.get(f"BOOKING#{made['reference']}", "BOOKING")
     assert booking.undelivered_mail == {"confirmation"}
+
+
+def test_ops_list_the_bookings_whose_e_mail_did_not_reach_the_citizen(
+    api: ApiClient, mailroom: Mailroom, site: SiteConfig
+) -> None:
+    from infra import ops
+    from terminbuchung.mail.delivery import MAX_ATTEMPTS
+
+    typo = book(api, "erika@gmial.com")
+    book(api, MAX, TUESDAY_11, name="Max Muster")
+    records = mailroom.booking_records()
+    mailroom.refuse("erika@gmial.com", "MessageRejected", "Address blacklisted.")
+    for _ in range(MAX_ATTEMPTS):
+        mailroom.deliver(records)
+
+    shown = ops.execute(ops.parser().parse_args(["undelivered", "oranienburg", "--days", "3"]))
+
+    assert shown.splitlines() == [
+        "oranienburg: Servicecenter Oranienburg",
+        f"  Tue 2026-12-01 10:00  {typo['reference']}  confirmed  not delivered: confirmation",
+    ]
+    assert "gmial" not in shown
