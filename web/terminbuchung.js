@@ -30,6 +30,8 @@
     name: "Bitte geben Sie Ihren Namen an.",
     email: "Bitte geben Sie Ihre E-Mail-Adresse an.",
     consent: "Bitte bestätigen Sie, dass Sie mit der Speicherung Ihrer Angaben einverstanden sind.",
+    linkIncomplete:
+      "Der Link zu Ihrem Termin ist unvollständig. Bitte öffnen Sie ihn noch einmal direkt aus Ihrer E-Mail. Wenn Sie den Link kopieren, kopieren Sie ihn bitte ganz.",
   };
 
   const FORM_FIELDS = ["name", "email", "phone", "household_number", "consent"];
@@ -1250,15 +1252,57 @@
 
   // --- the manage view, opened from the link in the e-mail ---
 
+  // A reference as the API issues it (no 0/O, 1/I/L), in any case, the dash optional.
+  const REFERENCE_PATTERN = /^[2-9A-HJKMNP-Z]{4}-?[2-9A-HJKMNP-Z]{4}$/;
+  // The token is URL-safe Base64. Anything else is no token, and text outside Latin-1 or
+  // with a line break cannot even go into the request header: fetch() throws a TypeError.
+  const TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,200}={0,2}$/;
+
+  // What the URL fragment asks for: null if it is no link to a booking at all (neither
+  // reference nor token, e.g. an anchor on the county's page); { incomplete: true } if a part
+  // is missing or damaged (a mail program wrapped the long link, a copy lost its end);
+  // else reference and token.
   function linkFromFragment() {
-    const fragment = window.location.hash.replace(/^#/, "");
-    if (!fragment) {
+    const params = new URLSearchParams(window.location.hash.replace(/^#/, ""));
+    if (!params.has("reference") && !params.has("token")) {
       return null;
     }
-    const params = new URLSearchParams(fragment);
-    const reference = params.get("reference");
-    const token = params.get("token");
-    return reference && token ? { reference: reference, token: token } : null;
+    const reference = (params.get("reference") || "").trim().toUpperCase();
+    const token = (params.get("token") || "").trim();
+    if (!REFERENCE_PATTERN.test(reference) || !TOKEN_PATTERN.test(token)) {
+      return { incomplete: true };
+    }
+    return { reference: reference, token: token };
+  }
+
+  function openLink(link) {
+    if (link.incomplete) {
+      showIncompleteLink();
+    } else {
+      manage(link);
+    }
+  }
+
+  async function showIncompleteLink() {
+    if (!state.contact) {
+      showLoading("Die Terminbuchung wird geladen …");
+      try {
+        const answer = await api("GET", "/locations");
+        state.locations = (answer && answer.locations) || [];
+        state.contact = (answer && answer.contact) || null;
+      } catch (error) {
+        // Only the phone number is missing then; the notice itself matters more.
+      }
+    }
+    const current = view("link-incomplete", "Der Link ist unvollständig");
+    add(
+      current.section,
+      notice("error", el("p", {}, MESSAGES.linkIncomplete)),
+      contactBlock(),
+      buttonRow(newBookingLink())
+    );
+    show(current);
+    announce(MESSAGES.linkIncomplete);
   }
 
   function newBookingLink(text) {
@@ -1523,7 +1567,7 @@
   function route() {
     const link = linkFromFragment();
     if (link) {
-      manage(link);
+      openLink(link);
     } else {
       start();
     }
@@ -1532,7 +1576,7 @@
   window.addEventListener("hashchange", function () {
     const link = linkFromFragment();
     if (link) {
-      manage(link);
+      openLink(link);
     }
   });
 
