@@ -2,25 +2,58 @@
 
 In AWS the county hosts the page itself (or a bucket does); locally one origin serving both
 lets the page call the API with no setting. Only GET and HEAD, only files below web/, no
-directory listings, and a fixed list of content types.
+directory listings, only the kinds of file the pages use, and with each the headers
+web/README.md asks of the county's web server.
 """
 
+import re
 from pathlib import Path
 from urllib.parse import unquote
 
 WEB_ROOT = Path(__file__).resolve().parent.parent / "web"
 
+# An allow-list of what the pages are made of. web/ also holds the README and may hold notes
+# or drafts: those are not for the public. Add a type here only when a page uses one.
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".css": "text/css; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
-    ".json": "application/json; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".ico": "image/x-icon",
-    ".txt": "text/plain; charset=utf-8",
-    ".md": "text/plain; charset=utf-8",
 }
+
+_ORIGIN = re.compile(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?", re.IGNORECASE)
+
+
+def content_security_policy(api_origin: str | None = None) -> str:
+    """The policy the page runs under: its own script, style and API, nothing inline.
+
+    `api_origin` is the API's origin when it is not the page's own (e.g.
+    https://termine-api.oberhavel.de); the local stack serves both on one origin.
+    """
+    connect = ["'self'"]
+    if api_origin is not None:
+        # The origin becomes part of a header: a path, a ";" or a scheme like javascript:
+        # would change the policy's meaning.
+        if not _ORIGIN.fullmatch(api_origin):
+            raise ValueError(f"not an origin (scheme://host[:port]): {api_origin!r}")
+        connect.append(api_origin)
+    directives = [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        # data: for the empty favicon of index.html, which spares a request for /favicon.ico.
+        "img-src 'self' data:",
+        "connect-src " + " ".join(connect),
+        # The widget's forms are sent by script (fetch), never by the browser.
+        "form-action 'none'",
+        "base-uri 'none'",
+        # Only as a header: browsers ignore frame-ancestors in a <meta> element.
+        "frame-ancestors 'none'",
+    ]
+    return "; ".join(directives)
+
+
+# The page uses none of these; a script that got in anyway gets none of them either.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=()"
 
 
 def static_file(path: str, root: Path = WEB_ROOT) -> tuple[bytes, str] | None:
@@ -38,6 +71,9 @@ def static_file(path: str, root: Path = WEB_ROOT) -> tuple[bytes, str] | None:
         return None
     if target.is_dir():
         target = target / "index.html"
+    elif relative.endswith("/"):
+        # "/index.html/" is no folder; served, its relative links would resolve below it.
+        return None
     content_type = CONTENT_TYPES.get(target.suffix.lower())
     if content_type is None or not target.is_file():
         return None
@@ -51,4 +87,8 @@ def static_headers(content_type: str) -> list[tuple[str, str]]:
         ("Cache-Control", "no-cache"),
         ("X-Content-Type-Options", "nosniff"),
         ("Referrer-Policy", "no-referrer"),
+        ("Content-Security-Policy", content_security_policy()),
+        # frame-ancestors for browsers that predate it.
+        ("X-Frame-Options", "DENY"),
+        ("Permissions-Policy", PERMISSIONS_POLICY),
     ]

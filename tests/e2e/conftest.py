@@ -4,6 +4,9 @@ Debian's chromium (`make e2e` installs it with apt); Playwright drives it throug
 `executable_path`, so no browser is downloaded. Each step is checked with axe-core; the
 results per step go to test-artifacts/axe-report.md, the screenshots to
 test-artifacts/screenshots/ (both ignored by git, for review).
+
+Every page is watched: an uncaught error, a console error or a Content Security Policy
+violation fails the test that caused it (see `watch` and `watch_csp`).
 """
 
 import functools
@@ -120,7 +123,8 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 @dataclass
 class BrowserErrors:
-    """JavaScript errors and failed requests the page had; a test ends with none."""
+    """JavaScript errors, failed requests and CSP violations the page had; a test ends with
+    none."""
 
     messages: list[str] = field(default_factory=list)
     # Parts of messages a test provokes on purpose (e.g. a 503 it answers itself).
@@ -150,6 +154,7 @@ def open_page(
 ) -> Iterator[Page]:
     """A fresh browser context (no cookies, no storage) with one watched page."""
     context = new_context(browser, width, **options)
+    watch_csp(context, errors)
     page = context.new_page()
     watch(page, errors)
     try:
@@ -181,10 +186,41 @@ def watch(page: Page, errors: BrowserErrors) -> None:
         "console",
         lambda message: (
             errors.messages.append(f"console.{message.type}: {message.text}")
-            if message.type == "error" and not _expected_http_error(message.text)
+            if _unexpected_console_message(message.type, message.text)
             else None
         ),
     )
+
+
+def _unexpected_console_message(kind: str, text: str) -> bool:
+    # Chromium logs a policy it ignores or only reports (e.g. frame-ancestors in a <meta>) as
+    # a warning, not an error; those count too.
+    if "Content Security Policy" in text or "Permissions-Policy" in text:
+        return True
+    return kind == "error" and not _expected_http_error(text)
+
+
+# Runs in every document before its own scripts: the browser reports each violation of the
+# page's Content Security Policy as a `securitypolicyviolation` event, which is handed to
+# Python at once, so a violation during a navigation away is not lost with its window.
+_CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__tbCspViolation(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "inline"}` +
+      ` at ${event.sourceFile || event.documentURI}:${event.lineNumber}` +
+      (event.sample ? ` (${event.sample})` : "")
+  );
+}, true);
+"""
+
+
+def watch_csp(context: BrowserContext, errors: BrowserErrors) -> None:
+    """Record every CSP violation in any page of the context: the widget must run under the
+    strict policy the county is told to send (web/README.md)."""
+    context.expose_function(
+        "__tbCspViolation", lambda text: errors.messages.append(f"csp violation: {text}")
+    )
+    context.add_init_script(_CSP_LISTENER)
 
 
 def _expected_http_error(text: str) -> bool:

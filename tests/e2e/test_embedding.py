@@ -15,12 +15,23 @@ from tests.e2e.helpers import expect_step, manage_link, show_booking, unique_ema
 WEB = Path(__file__).resolve().parents[2] / "web"
 
 
+def county_policy(api_base: str) -> str:
+    """The Content Security Policy web/README.md asks of the county's page, as a <meta>
+    because this test server sends no headers (so without frame-ancestors, which browsers
+    ignore there)."""
+    return (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+        f"connect-src {api_base}; form-action 'none'; base-uri 'none'"
+    )
+
+
 def county_page(api_base: str, privacy_url: str) -> str:
     """What the county's editor pastes into its CMS (see web/README.md)."""
     return f"""<!doctype html>
 <html lang="de">
 <head>
   <meta charset="utf-8">
+  <meta http-equiv="Content-Security-Policy" content="{county_policy(api_base)}">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>Arbeitsuchende – Landkreis Oberhavel</title>
   <link rel="stylesheet" href="/terminbuchung/terminbuchung.css">
