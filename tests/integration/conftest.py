@@ -40,4 +40,3 @@ def base_url(dynamodb_endpoint: str, stack_log: Path) -> Iterator[str]:
 def table(dynamodb_endpoint: str) -> Any:
     """Read the table directly, to check what the API cannot show (seat counts)."""
     return boto3.resource("dynamodb", endpoint_url=dynamodb_endpoint).Table("terminbuchung-local")
-
