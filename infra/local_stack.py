@@ -14,7 +14,9 @@ shows what it sent (infra.dev_mail).
 import argparse
 import json
 import os
+import re
 import signal
+import socket
 import sys
 import threading
 import time
@@ -34,6 +36,52 @@ LOCAL_TABLE = "terminbuchung-local"
 # For the local stack only: in AWS the key comes from Secrets Manager.
 LOCAL_TOKEN_KEY = "local-development-key-not-for-production"  # noqa: S105
 LOCAL_ORIGINS = "http://127.0.0.1:3000,http://localhost:3000"
+
+# API Gateway's limit for an HTTP API request body: a Content-Length above it is refused
+# before a byte of the body is read (the functions refuse anything above 16 KiB themselves).
+MAX_REQUEST_BYTES = 10 * 1024 * 1024
+# How long the whole body may take to arrive once the headers are in. Then the client gets
+# 400, as from API Gateway, instead of holding a thread for as long as it keeps quiet.
+BODY_TIMEOUT_SECONDS = 3.0
+# After refusing a request, how long to swallow what the client still sends: closing a
+# socket with unread data resets the connection, and the client may lose the answer.
+LINGER_SECONDS = 1.0
+# ASCII digits only: no sign, no blanks, no "1e3" or "0x10" (int() would take some of these).
+_DIGITS = re.compile(r"[0-9]+")
+
+
+class Refused(Exception):
+    """A request the stack answers itself, as API Gateway's front door would."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(code)
+        self.code = code
+        self.message = message
+
+    @property
+    def status(self) -> int:
+        from http_api import STATUS_BY_CODE  # from the layer, on the path once a function is
+
+        return STATUS_BY_CODE[self.code]
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        return {"error": {"code": self.code, "message": self.message, "field": None}}
+
+
+def content_length(values: list[str]) -> int:
+    """The announced body length, from every Content-Length header of the request."""
+    if not values:
+        return 0
+    value = values[0].strip()
+    # Two different lengths: which one a proxy in front believed is unknown (smuggling).
+    if any(other.strip() != value for other in values) or not _DIGITS.fullmatch(value):
+        raise Refused("content_length_invalid", "Die Längenangabe der Anfrage ist ungültig.")
+    # Counting digits first: int() refuses numbers of thousands of digits with ValueError.
+    digits = value.lstrip("0")
+    if len(digits) > len(str(MAX_REQUEST_BYTES)) or int(digits or "0") > MAX_REQUEST_BYTES:
+        raise Refused("body_too_large", "Die Anfrage ist zu groß.")
+    return int(digits or "0")
 
 
 def local_environment(dynamodb_endpoint: str | None, template: Template) -> dict[str, str]:
@@ -58,6 +106,7 @@ class LocalStack:
     def __init__(self, template: Template, serialize: bool) -> None:
         self.template = template
         self.routes = template.routes()
+        self.default_route = template.default_route()
         self.cors = template.cors()
         self.functions = {
             name: LocalFunction(name, code_dir, handler)
@@ -161,17 +210,67 @@ def make_handler(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
             body = json.dumps(payload, ensure_ascii=False, indent=1).encode()
             self._send(status, [("Content-Type", "application/json; charset=utf-8"), *extra], body)
 
+        def _read_body(self) -> bytes:
+            length = content_length(self.headers.get_all("Content-Length") or [])
+            deadline = time.monotonic() + BODY_TIMEOUT_SECONDS
+            chunks: list[bytes] = []
+            missing = length
+            try:
+                while missing > 0:
+                    # One deadline for the whole body: a client trickling a byte at a time
+                    # must not hold the thread either.
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        break
+                    self.connection.settimeout(left)
+                    chunk = self.rfile.read1(min(missing, 65536))
+                    if not chunk:
+                        break  # the client closed its side early
+                    chunks.append(chunk)
+                    missing -= len(chunk)
+            except TimeoutError:
+                pass
+            finally:
+                self.connection.settimeout(self.timeout)
+            if missing > 0:
+                raise Refused(
+                    "body_incomplete",
+                    "Die Anfrage ist nicht vollständig angekommen. Bitte senden Sie sie erneut.",
+                )
+            return b"".join(chunks)
+
+        def _refuse(self, refused: Refused, origin: str | None) -> int:
+            """Answer and close: the rest of the body, if any, is not read."""
+            extra = [("Connection", "close"), *cors_headers(stack.cors, origin, False)]
+            self._json(refused.status, refused.payload, extra)
+            try:
+                self.connection.shutdown(socket.SHUT_WR)  # the client sees the end at once
+                self.connection.settimeout(LINGER_SECONDS)
+                deadline = time.monotonic() + LINGER_SECONDS
+                swallowed = 0
+                while time.monotonic() < deadline and swallowed < MAX_REQUEST_BYTES:
+                    chunk = self.connection.recv(65536)
+                    if not chunk:
+                        break
+                    swallowed += len(chunk)
+            except OSError:
+                pass  # reset or timed out: either way the connection is done
+            return refused.status
+
         def _handle(self) -> None:
             started = time.perf_counter()
             url = urlsplit(self.path)
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
             origin = self.headers.get("Origin")
-            if dev_route := stack.dev_routes.get((self.command, url.path)):
-                status, headers, payload = dev_route(body)
-                self._send(status, headers, payload)
+            try:
+                body = self._read_body()
+            except Refused as refused:
+                status = self._refuse(refused, origin)
             else:
-                status = self._dispatch(url.path, url.query, body, origin)
+                if dev_route := stack.dev_routes.get((self.command, url.path)):
+                    status, headers, payload = dev_route(body)
+                    self._send(status, headers, payload)
+                else:
+                    status = self._dispatch(url.path, url.query, body, origin)
             elapsed = (time.perf_counter() - started) * 1000
             print(f"{self.command} {url.path} -> {status} ({elapsed:.0f} ms)", file=sys.stderr)
 
@@ -183,8 +282,10 @@ def make_handler(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
             if found is None and self.command in ("GET", "HEAD") and (page := static_file(path)):
                 self._send(200, static_headers(page[1]), page[0])  # the booking page in web/
                 return 200
+            if found is None and stack.default_route is not None:
+                found = stack.default_route, {}  # the API's answer for what it has no route for
             if found is None:
-                # API Gateway's own answer for a route the API does not have.
+                # API Gateway's own answer when the API has no $default route.
                 self._json(404, {"message": "Not Found"}, cors_headers(stack.cors, origin, False))
                 return 404
             route, params = found

@@ -35,24 +35,34 @@ def _intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[st
 _CloudFormationLoader.add_multi_constructor("!", _intrinsic)
 
 
+# API Gateway's route for every request no other route takes.
+DEFAULT_ROUTE_KEY = "$default"
+
+
 @dataclass(frozen=True)
 class Route:
-    method: str
-    path: str  # e.g. /bookings/{reference}
+    method: str  # "ANY" for the $default route
+    path: str  # e.g. /bookings/{reference}; "$default" for the $default route
     function: str  # logical id
     code_dir: Path
     handler: str
     pattern: re.Pattern[str] = field(compare=False)
 
     def match(self, method: str, path: str) -> dict[str, str] | None:
+        if self.is_default:
+            return {}
         if method != self.method:
             return None
         found = self.pattern.fullmatch(path)
         return found.groupdict() if found else None
 
     @property
+    def is_default(self) -> bool:
+        return self.path == DEFAULT_ROUTE_KEY
+
+    @property
     def route_key(self) -> str:
-        return f"{self.method} {self.path}"
+        return DEFAULT_ROUTE_KEY if self.is_default else f"{self.method} {self.path}"
 
 
 @dataclass(frozen=True)
@@ -97,15 +107,22 @@ class Template:
             for name, r in self.of_type("AWS::Serverless::Function").items()
         }
 
-    def routes(self) -> list[Route]:
+    def _http_api_routes(self) -> list[Route]:
         routes = []
         for name, resource in self.of_type("AWS::Serverless::Function").items():
             props = resource["Properties"]
             for event in props.get("Events", {}).values():
                 if event["Type"] != "HttpApi":
                     continue
-                path, method = event["Properties"]["Path"], event["Properties"]["Method"].upper()
-                regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(path))
+                path, method = event["Properties"].get("Path"), event["Properties"].get("Method")
+                if path is None and method is None:
+                    # SAM makes an HttpApi event without Path and Method the $default route.
+                    path, method, regex = DEFAULT_ROUTE_KEY, "ANY", ".*"
+                elif path is None or method is None:
+                    raise ValueError(f"{name}: an HttpApi event needs both Path and Method")
+                else:
+                    method = method.upper()
+                    regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(path))
                 routes.append(
                     Route(
                         method,
@@ -117,6 +134,17 @@ class Template:
                     )
                 )
         return routes
+
+    def routes(self) -> list[Route]:
+        """The routes by method and path; the $default route is apart (default_route)."""
+        return [route for route in self._http_api_routes() if not route.is_default]
+
+    def default_route(self) -> Route | None:
+        """The route for requests no other route takes, if the template has one."""
+        defaults = [route for route in self._http_api_routes() if route.is_default]
+        if len(defaults) > 1:
+            raise ValueError("an HTTP API has at most one $default route")
+        return defaults[0] if defaults else None
 
     def table(self, name: str) -> dict[str, Any]:
         """create_table arguments for the template's one DynamoDB table."""

@@ -472,3 +472,95 @@ def test_any_reference_and_token_get_a_clean_404(
     cancelled = api.post(f"{path}/cancel", json_body={"token": token})
     assert shown.status == 404
     assert cancelled.status in {404, 422}
+
+
+# --- addresses the API has no route for: the template's $default route ------------------
+
+
+def default_route_answer(
+    api: ApiClient, method: str, path: str, headers: dict[str, str] | None = None
+) -> Answer:
+    """What API Gateway does with a request no route takes: the $default route's function."""
+    from infra.http_events import http_api_event, http_response
+    from infra.lambda_runtime import LocalFunction
+    from infra.template import Template
+
+    route = Template().default_route()
+    assert route is not None, "template.yaml has no $default route"
+    event = http_api_event(
+        route,
+        {},
+        method=method,
+        path=path,
+        raw_query="",
+        headers=list((headers or {}).items()),
+        body=b"",
+        source_ip="203.0.113.7",
+    )
+    assert event["routeKey"] == event["requestContext"]["routeKey"] == "$default"
+    function = api.functions.get(route.function) or LocalFunction(
+        route.function, route.code_dir, route.handler
+    )
+    status, header_list, payload = http_response(function.invoke(event))
+    return Answer(status, dict(header_list), json.loads(payload) if payload else None)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/"),
+        ("GET", "/nothing"),
+        ("POST", "/wp-login.php"),
+        ("GET", "/locations/oranienburg"),
+        ("GET", "/locations/oranienburg/slots/extra"),
+        ("GET", "/locations/"),
+        # A known path with another method: API Gateway routes it like an unknown path,
+        # and the $default function cannot know the other functions' routes, so 404 too.
+        ("GET", "/bookings"),
+        ("DELETE", "/bookings"),
+        ("PUT", "/bookings/K7QP-3XMA"),
+        ("GET", "/bookings/K7QP-3XMA/cancel"),
+        ("POST", "/locations"),
+        ("PATCH", "/locations/oranienburg/slots"),
+        ("HEAD", "/locations"),
+        ("OPTIONS", "/bookings"),  # not a preflight: no Access-Control-Request-Method
+    ],
+)
+def test_an_address_without_a_route_answers_not_found_in_the_error_shape(
+    api: ApiClient, method: str, path: str
+) -> None:
+    answer = default_route_answer(api, method, path, {"origin": "https://www.oberhavel.de"})
+
+    assert answer.status == 404
+    assert answer.headers["Content-Type"].startswith("application/json")
+    assert answer.headers["Cache-Control"] == "no-store"
+    assert answer.body == {
+        "error": {"code": "not_found", "message": "Diese Adresse gibt es nicht.", "field": None}
+    }
+
+
+def test_a_preflight_that_reaches_the_default_route_still_succeeds(api: ApiClient) -> None:
+    # API Gateway answers preflights from the CORS configuration; should one reach the
+    # function anyway, a 404 would break the page's POST, so it gets an empty 204.
+    answer = default_route_answer(
+        api,
+        "OPTIONS",
+        "/bookings",
+        {"origin": "https://www.oberhavel.de", "access-control-request-method": "POST"},
+    )
+
+    assert answer.status == 204
+    assert answer.body is None
+
+
+def test_the_template_has_one_default_route_behind_all_others() -> None:
+    from infra.template import Template
+
+    template = Template()
+    default = template.default_route()
+
+    assert default is not None
+    assert default.route_key == "$default"
+    assert default.match("DELETE", "/anything/at/all") == {}
+    assert all(route.route_key != "$default" for route in template.routes())
+    assert default.function in template.functions()
