@@ -51,7 +51,7 @@ $(STAMPS)/chromium:
 
 # --- run -------------------------------------------------------------------------------
 dev: $(STAMPS)/python
-	PORT=$(PORT) $(PY) -m infra.local_stack
+	PORT=$(PORT) $(PY) -m infra.local
 
 release:
 	@curl -fsS -X POST http://127.0.0.1:$(PORT)/_dev/release; echo

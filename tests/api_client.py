@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from infra.http_events import http_api_event, http_response
-from infra.lambda_runtime import LocalFunction
+from infra.local.http_events import http_api_event, http_response
+from infra.local.lambda_runtime import LocalFunction
 from infra.template import Template
 
 

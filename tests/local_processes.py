@@ -91,7 +91,7 @@ def local_stack(
         env["ALLOWED_ORIGINS"] = allowed_origins  # CORS, as the template's AllowedOrigins
     for name in ("TABLE_NAME", "TOKEN_KEY", "DYNAMODB_ENDPOINT"):
         env.pop(name, None)  # the stack sets its own, as `make dev` does
-    args = [sys.executable, "-m", "infra.local_stack", "--port", str(port)]
+    args = [sys.executable, "-m", "infra.local", "--port", str(port)]
     if dynamodb_endpoint:
         args += ["--dynamodb-endpoint", dynamodb_endpoint]
     url = f"http://127.0.0.1:{port}"

@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from infra import ops
+from infra.ops import cli as ops
 from terminbuchung.clock import BERLIN
 from terminbuchung.config import SiteConfig
 from terminbuchung.models import SlotItem, use_table

@@ -481,8 +481,8 @@ def default_route_answer(
     api: ApiClient, method: str, path: str, headers: dict[str, str] | None = None
 ) -> Answer:
     """What API Gateway does with a request no route takes: the $default route's function."""
-    from infra.http_events import http_api_event, http_response
-    from infra.lambda_runtime import LocalFunction
+    from infra.local.http_events import http_api_event, http_response
+    from infra.local.lambda_runtime import LocalFunction
     from infra.template import Template
 
     route = Template().default_route()

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from infra import ops
-from infra.lambda_runtime import LocalFunction
+from infra.local.lambda_runtime import LocalFunction
+from infra.ops import cli as ops
 from infra.template import Template
 from terminbuchung import release as release_module
 from terminbuchung.bookings import book

@@ -1,10 +1,10 @@
-"""infra/static_site.py: the files of web/ and nothing else, with the right content type."""
+"""infra/local/static_site.py: the files of web/ and nothing else, with the right content type."""
 
 from pathlib import Path
 
 import pytest
 
-from infra.static_site import WEB_ROOT, content_security_policy, static_file, static_headers
+from infra.local.static_site import WEB_ROOT, content_security_policy, static_file, static_headers
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ import pytest
 from aws_lambda_powertools import Logger
 from botocore.exceptions import ClientError
 
-from infra.dev_outbox import prepare_ses, sent_messages
-from infra.lambda_runtime import LocalFunction
-from infra.stream_poller import StreamReader
+from infra.local.dev_outbox import prepare_ses, sent_messages
+from infra.local.lambda_runtime import LocalFunction
+from infra.local.stream_poller import StreamReader
 from infra.template import ROOT
 from terminbuchung.config import site_config
 from terminbuchung.mail import postbox, settings

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from icalendar import Calendar
 
-from infra.dev_outbox import _ses_backend
+from infra.local.dev_outbox import _ses_backend
 from terminbuchung import clock, closures
 from terminbuchung.clock import BERLIN
 from terminbuchung.config import SiteConfig
@@ -516,7 +516,7 @@ def test_an_e_mail_that_cannot_be_written_is_given_up_on_at_once(
 def test_ops_list_the_bookings_whose_e_mail_did_not_reach_the_citizen(
     api: ApiClient, mailroom: Mailroom, site: SiteConfig
 ) -> None:
-    from infra import ops
+    from infra.ops import cli as ops
     from terminbuchung.mail.delivery import MAX_ATTEMPTS
 
     typo = book(api, "erika@gmial.com")

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
-WEB_ROOT = Path(__file__).resolve().parent.parent / "web"
+WEB_ROOT = Path(__file__).resolve().parents[2] / "web"
 
 # An allow-list of what the pages are made of. web/ also holds the README and may hold notes
 # or drafts: those are not for the public. Add a type here only when a page uses one.

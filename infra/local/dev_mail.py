@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from typing import Any
 
-from infra.dev_outbox import outbox_page, prepare_ses, sent_messages
-from infra.http_events import Answer, DevRoute, json_answer
-from infra.lambda_runtime import LocalFunction
-from infra.stream_poller import StreamPoller, StreamReader, stream_sources
+from infra.local.dev_outbox import outbox_page, prepare_ses, sent_messages
+from infra.local.http_events import Answer, DevRoute, json_answer
+from infra.local.lambda_runtime import LocalFunction
+from infra.local.stream_poller import StreamPoller, StreamReader, stream_sources
 from infra.template import Template
 
 REMINDERS = "SendRemindersFunction"

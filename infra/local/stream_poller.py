@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from infra.event_filter import parse_filters, passes
-from infra.lambda_runtime import LocalFunction
+from infra.local.event_filter import parse_filters, passes
+from infra.local.lambda_runtime import LocalFunction
 from infra.template import Template
 
 

@@ -2,13 +2,13 @@
 
 Reads the routes of template.yaml and serves them at http://127.0.0.1:3000 by invoking the
 very same handlers with API Gateway HTTP API events; every other GET serves the booking
-page from web/ (infra/static_site.py), so the page finds the API on its own origin. AWS is
-in memory (moto), or DynamoDB Local when --dynamodb-endpoint is given (the integration
+page from web/ (infra/local/static_site.py), so the page finds the API on its own origin.
+AWS is in memory (moto), or DynamoDB Local when --dynamodb-endpoint is given (the integration
 tests). At start the table is created from the template and the daily release runs once.
 The table's stream drives the e-mail function; SES is always moto's, and /_dev/outbox
-shows what it sent (infra.dev_mail).
+shows what it sent (infra.local.dev_mail).
 
-    python -m infra.local_stack [--port 3000] [--dynamodb-endpoint http://localhost:8000]
+    python -m infra.local [--port 3000] [--dynamodb-endpoint http://localhost:8000]
 """
 
 import argparse
@@ -26,10 +26,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
-from infra.dev_mail import DevMail
-from infra.http_events import DevRoute, http_api_event, http_response, json_answer
-from infra.lambda_runtime import LocalFunction
-from infra.static_site import static_file, static_headers
+from infra.local.dev_mail import DevMail
+from infra.local.http_events import DevRoute, http_api_event, http_response, json_answer
+from infra.local.lambda_runtime import LocalFunction
+from infra.local.static_site import static_file, static_headers
 from infra.template import Cors, Route, Template
 
 LOCAL_TABLE = "terminbuchung-local"
@@ -159,7 +159,7 @@ class LocalStack:
 
     def ops(self, argv: list[str]) -> tuple[int, dict[str, str]]:
         """`python -m infra.ops` against this stack: run in this process, on its table."""
-        from infra.ops import run_in_local_stack
+        from infra.ops.cli import run_in_local_stack
 
         self.follow_config()
         with self.gate:
@@ -326,7 +326,9 @@ class LocalServer(ThreadingHTTPServer):
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        prog="python -m infra.local",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))

@@ -17,13 +17,15 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
-
-from infra.lambda_runtime import LAYER
 
 if TYPE_CHECKING:
     from terminbuchung.config import Location
 
+# The domain package, as the functions find it in their layer (Lambda's /opt/python). Ops
+# computes it itself: the command line does not depend on the local stack (infra.local).
+LAYER = Path(__file__).resolve().parents[2] / "shared"
 if str(LAYER) not in sys.path:
     sys.path.insert(0, str(LAYER))
 
@@ -255,7 +257,3 @@ def run_in_local_stack(argv: list[str]) -> tuple[int, dict[str, str]]:
         return 200, {"output": execute(args)}
     except OpsError as error:
         return 400, {"error": str(error)}
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LAYER = ROOT / "shared"  # what Lambda mounts at /opt/python
 
 if str(LAYER) not in sys.path:
