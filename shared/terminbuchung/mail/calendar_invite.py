@@ -7,10 +7,9 @@ in any calendar, also across the days the clocks change.
 """
 
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-if TYPE_CHECKING:
-    from terminbuchung.mail.letters import Appointment
+from terminbuchung.mail.appointment import Appointment
 
 CalendarMethod = Literal["REQUEST", "CANCEL"]
 
@@ -27,7 +26,7 @@ def event_uid(reference: str) -> str:
 
 
 def calendar_invite(
-    appointment: "Appointment",
+    appointment: Appointment,
     *,
     method: CalendarMethod,
     summary: str,

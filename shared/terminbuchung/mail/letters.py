@@ -13,12 +13,15 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from terminbuchung.clock import in_berlin
 from terminbuchung.config import SiteConfig
+from terminbuchung.mail.appointment import Appointment
 from terminbuchung.mail.calendar_invite import CalendarMethod, calendar_invite
 from terminbuchung.mail.german import clock_time, date_and_time, long_date
 from terminbuchung.mail.settings import MailSettings
-from terminbuchung.models import BookingItem
+
+# Appointment lives in its own module (calendar_invite needs it too); delivery and the tests
+# still take it from here.
+__all__ = ["TEMPLATES", "Appointment", "Attachment", "Kind", "Letter", "compose"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -38,41 +41,6 @@ _CALENDAR: dict[Kind, CalendarMethod] = {
     Kind.CANCELLATION: "CANCEL",
     Kind.OFFICE_CANCELLATION: "CANCEL",
 }
-
-
-@dataclass(frozen=True)
-class Appointment:
-    """A booking as the letters speak of it: names instead of ids, local times."""
-
-    reference: str
-    start: datetime  # Europe/Berlin
-    end: datetime
-    location_name: str
-    address: str | None
-    service_name: str
-    what_to_bring: tuple[str, ...]
-    citizen_name: str
-    email: str
-    cancel_reason: str | None
-
-    @classmethod
-    def of(cls, booking: BookingItem, site: SiteConfig) -> "Appointment":
-        # A location or service taken out of the configuration after the booking still
-        # gets its e-mail; the id stands in for the name.
-        location = site.location(booking.location)
-        service = site.service(booking.service)
-        return cls(
-            reference=booking.reference,
-            start=in_berlin(datetime.fromisoformat(booking.starts_at)),
-            end=in_berlin(datetime.fromisoformat(booking.ends_at)),
-            location_name=location.name if location else booking.location,
-            address=location.address if location else None,
-            service_name=service.name if service else booking.service,
-            what_to_bring=tuple(service.what_to_bring) if service else (),
-            citizen_name=booking.name,
-            email=booking.email,
-            cancel_reason=booking.cancel_reason,
-        )
 
 
 @dataclass(frozen=True)

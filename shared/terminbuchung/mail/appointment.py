@@ -1,0 +1,47 @@
+"""A booking as the e-mails and the calendar file speak of it.
+
+Its own module so that the letters and the calendar invite can both use it without
+importing each other.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from terminbuchung.clock import in_berlin
+from terminbuchung.config import SiteConfig
+from terminbuchung.models import BookingItem
+
+
+@dataclass(frozen=True)
+class Appointment:
+    """A booking as the letters speak of it: names instead of ids, local times."""
+
+    reference: str
+    start: datetime  # Europe/Berlin
+    end: datetime
+    location_name: str
+    address: str | None
+    service_name: str
+    what_to_bring: tuple[str, ...]
+    citizen_name: str
+    email: str
+    cancel_reason: str | None
+
+    @classmethod
+    def of(cls, booking: BookingItem, site: SiteConfig) -> "Appointment":
+        # A location or service taken out of the configuration after the booking still
+        # gets its e-mail; the id stands in for the name.
+        location = site.location(booking.location)
+        service = site.service(booking.service)
+        return cls(
+            reference=booking.reference,
+            start=in_berlin(datetime.fromisoformat(booking.starts_at)),
+            end=in_berlin(datetime.fromisoformat(booking.ends_at)),
+            location_name=location.name if location else booking.location,
+            address=location.address if location else None,
+            service_name=service.name if service else booking.service,
+            what_to_bring=tuple(service.what_to_bring) if service else (),
+            citizen_name=booking.name,
+            email=booking.email,
+            cancel_reason=booking.cancel_reason,
+        )
