@@ -15,6 +15,7 @@ from infra.local.stream_poller import StreamPoller, StreamReader, stream_sources
 from infra.template import Template
 from terminbuchung.models import BookingItem
 from tests.api_client import ApiClient
+from tests.template_policies import function_statements
 from tests.unit.mail.conftest import Mailroom
 from tests.unit.mail.test_send_email import TUESDAY_11, book, cancel
 
@@ -143,7 +144,7 @@ def test_the_mail_functions_may_send_from_the_sender_only_and_write_markers_only
     template: Template, name: str
 ) -> None:
     props = template.resources[name]["Properties"]
-    statements = [s for p in props["Policies"] if "Statement" in p for s in p["Statement"]]
+    statements = function_statements(template.document, name)  # inline and managed
     ses = [s for s in statements if str(s["Action"]).startswith("ses:")]
     assert [s["Action"] for s in ses] == ["ses:SendRawEmail"]
     assert ses[0]["Condition"] == {"StringEquals": {"ses:FromAddress": {"Ref": "MailSender"}}}
