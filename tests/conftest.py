@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-# Before any project import: the models read these when they are defined.
+# The fake account and the test table: read by the settings on first use, whenever that is.
 os.environ.update(
     {
         "AWS_ACCESS_KEY_ID": "testing",
@@ -34,7 +34,7 @@ from moto import mock_aws
 from infra.template import Template
 from terminbuchung import clock
 from terminbuchung.config import SiteConfig, load_site_config
-from terminbuchung.models import use_table
+from terminbuchung.table import use_table
 
 TESTS = Path(__file__).resolve().parent
 TEST_SITE = TESTS / "site-test.toml"

@@ -3,7 +3,6 @@ cancelled (by them or by the office). Partial batch responses: a record whose e-
 is retried alone; what was sent stays sent (see terminbuchung.mail.delivery).
 """
 
-from datetime import timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -16,16 +15,16 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from terminbuchung import clock
 from terminbuchung.mail.delivery import (
     MailNotSent,
     Outcome,
     Sending,
     deliver,
     letter_for_change,
-    sending_until,
+    sending_for,
 )
-from terminbuchung.models import BookingItem
+from terminbuchung.table import BookingItem
+from terminbuchung.table.keys import BOOKING_PREFIX
 
 logger = Logger()
 tracer = Tracer()
@@ -56,7 +55,7 @@ class Batch:
     def handle(self, record: DynamoDBRecord) -> None:
         change = record.dynamodb.raw_event if record.dynamodb else {}
         # The event filter passes booking items only; markers and slots never get here.
-        if not change.get("Keys", {}).get("pk", {}).get("S", "").startswith("BOOKING#"):
+        if not change.get("Keys", {}).get("pk", {}).get("S", "").startswith(BOOKING_PREFIX):
             return
         before = booking_image(change.get("OldImage"))
         after = booking_image(change.get("NewImage"))
@@ -79,9 +78,7 @@ class Batch:
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    now = clock.now()
-    deadline = now + timedelta(milliseconds=context.get_remaining_time_in_millis())
-    batch = Batch(sending_until(now, deadline))
+    batch = Batch(sending_for(context.get_remaining_time_in_millis()))
     return dict(
         process_partial_response(
             event=event, record_handler=batch.handle, processor=processor, context=context

@@ -2,15 +2,13 @@
 with a confirmed appointment tomorrow. Later runs of the day send only what is missing.
 """
 
-from datetime import timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from terminbuchung import clock
-from terminbuchung.mail.delivery import sending_until
+from terminbuchung.mail.delivery import sending_for
 from terminbuchung.mail.reminders import send_reminders
 
 logger = Logger()
@@ -26,9 +24,7 @@ class RemindersIncomplete(Exception):
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    now = clock.now()
-    deadline = now + timedelta(milliseconds=context.get_remaining_time_in_millis())
-    run = send_reminders(sending_until(now, deadline))
+    run = send_reminders(sending_for(context.get_remaining_time_in_millis()))
     metrics.add_metric(name="RemindersSent", unit=MetricUnit.Count, value=run.sent)
     if run.undeliverable:
         metrics.add_metric(name="MailUndeliverable", unit=MetricUnit.Count, value=run.undeliverable)

@@ -16,7 +16,7 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -101,7 +101,7 @@ class DayLine:
 
 
 def day_lines(location_id: str, first: date, last: date) -> list[DayLine]:
-    from terminbuchung.models import slots_between
+    from terminbuchung.table.slots import slots_between
 
     lines: dict[date, DayLine] = {}
     for item in slots_between(location_id, first, last):
@@ -164,7 +164,6 @@ def execute(args: argparse.Namespace) -> str:
 
 
 def _undelivered(locations: Sequence["Location"], first: date, last: date) -> str:
-    from terminbuchung.clock import in_berlin
     from terminbuchung.mail.delivery import undelivered
 
     out = []
@@ -172,7 +171,7 @@ def _undelivered(locations: Sequence["Location"], first: date, last: date) -> st
         out.append(f"{location.id}: {location.name}")
         bookings = undelivered(location.id, first, last)
         for booking in bookings:
-            start = in_berlin(datetime.fromisoformat(booking.starts_at))
+            start = booking.starts_at
             kinds = ", ".join(sorted(booking.undelivered_mail or ()))
             line = f"  {start:%a %Y-%m-%d %H:%M}  {booking.reference}  {booking.status}"
             out.append(f"{line}  not delivered: {kinds}")
@@ -205,7 +204,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         if args.stack or args.dynamodb_endpoint:
-            from terminbuchung.models import use_table
+            from terminbuchung.table import use_table
 
             if args.stack:
                 outputs = _deployed_stack(args.stack)

@@ -1,19 +1,16 @@
-"""Book, show and cancel an appointment.
+"""Book, show and cancel an appointment: the rules, in the words of the office.
 
-Booking is one DynamoDB transaction: a seat of the slot, the booking, and one guard per
-person key (e-mail, household). Either all of it is written or none; a lost race is a
-clean error, never an overbooked slot. Cancelling reverses it in one transaction.
+The table package does the DynamoDB work below these rules: one transaction per booking
+and per cancellation, retries under contention, reasons decoded by item.
 """
 
-import random
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
 
 from terminbuchung.booking_window import check_bookable
-from terminbuchung.clock import iso, wall_clock
+from terminbuchung.clock import iso
 from terminbuchung.config import SiteConfig
 from terminbuchung.errors import (
     AlreadyBooked,
@@ -24,33 +21,13 @@ from terminbuchung.errors import (
     TooLate,
 )
 from terminbuchung.forms import BookingForm
-from terminbuchung.models import (
-    BookingItem,
-    GuardItem,
-    SlotItem,
-    Transaction,
-    TransactionFailed,
-    booking_key,
-    day_key,
-    guard_key,
-    location_key,
-    slot_key,
-)
 from terminbuchung.offers import online_service, open_location
 from terminbuchung.people import mailbox
-from terminbuchung.references import (
-    cancel_token,
-    new_reference,
-    normalize_reference,
-    person_hash,
-    token_matches,
-)
+from terminbuchung.references import cancel_token, normalize_reference, person_hash, token_matches
+from terminbuchung.table import bookings as table
+from terminbuchung.table.items import BookingItem
 
 logger = Logger(child=True)
-
-# Contention on one slot makes DynamoDB cancel concurrent transactions; they are retried
-# with jitter, so the last seat goes to one of them and the others learn it is full.
-_ATTEMPTS = 12
 
 
 @dataclass(frozen=True)
@@ -81,97 +58,46 @@ class Cancellation:
 
 
 def book(form: BookingForm, site: SiteConfig, now: datetime, key: bytes) -> Confirmation:
+    """A seat of the slot, the booking, and one guard per way of counting a person, all at
+    once or not at all. A person holds at most `max_active_bookings_per_person` bookings,
+    counted by e-mail mailbox and by household number; a lost race for the last seat is
+    slot_full, never an overbooked slot."""
     location = open_location(site, form.location, field="location")
     service = online_service(site, location, form.service)
-    start = form.start
-    check_bookable(location, start, now)
-    end = start + timedelta(minutes=service.duration_minutes)
-    local_start = wall_clock(start)
-
-    # One guard per way of counting a person; a seat number per guard lets a person hold
-    # up to max_active_bookings_per_person appointments.
+    check_bookable(location, form.start, now)
+    end = form.start + timedelta(minutes=service.duration_minutes)
+    booking = table.NewBooking(
+        location=location.id,
+        service=service.id,
+        start=form.start,
+        end=end,
+        name=form.name,
+        email=form.email,
+        phone=form.phone,
+        household_number=form.household_number,
+        created_at=now,
+        expires_at=end + timedelta(days=site.booking.retention_days),
+    )
     people = {"email": person_hash("email", mailbox(form.email), key)}
     if form.household_number:
         people["household_number"] = person_hash("household", form.household_number, key)
-    seats = dict.fromkeys(people, 0)
-
-    for attempt in range(_ATTEMPTS):
-        reference = new_reference()
-        guards = {field: GuardItem(*guard_key(h, seats[field])) for field, h in people.items()}
-        transaction = Transaction()
-        transaction.update(
-            "slot",
-            SlotItem(location_key(location.id), slot_key(local_start)),
-            [SlotItem.booked.add(1)],
-            condition=SlotItem.pk.exists()
-            & SlotItem.closed_reason.does_not_exist()
-            & (SlotItem.booked < SlotItem.capacity)
-            & (SlotItem.starts_at == iso(start)),
+    try:
+        reference = table.reserve(
+            booking, people, limit=site.booking.max_active_bookings_per_person, now=now
         )
-        transaction.put(
-            "booking",
-            BookingItem(
-                booking_key(reference),
-                reference=reference,
-                location=location.id,
-                service=service.id,
-                slot=slot_key(local_start),
-                starts_at=iso(start),
-                ends_at=iso(end),
-                status=BookingItem.CONFIRMED,
-                name=form.name,
-                email=str(form.email),
-                phone=form.phone,
-                household_number=form.household_number,
-                guards=[f"{g.pk}|{g.sk}" for g in guards.values()],
-                created_at=now,
-                day_key=day_key(location.id, start.date()),
-                day_order=f"{local_start}#{reference}",
-                expires_at=end + timedelta(days=site.booking.retention_days),
-            ),
-            condition=BookingItem.pk.does_not_exist(),
-        )
-        for field, guard in guards.items():
-            guard.reference = reference
-            guard.expires_at = end
-            transaction.put(
-                field, guard, condition=GuardItem.pk.does_not_exist() | (GuardItem.expires_at < now)
-            )
-        try:
-            transaction.commit()
-        except TransactionFailed as failed:
-            taken = [field for field in people if failed.failed(field)]
-            for field in taken:
-                seats[field] += 1
-                if seats[field] >= site.booking.max_active_bookings_per_person:
-                    raise AlreadyBooked(field=field) from None
-            if failed.failed("slot"):
-                raise _why_not(failed.raw_item("slot"), iso(start)) from None
-            if failed.conflict:
-                _back_off(attempt)
-            elif not taken and not failed.failed("booking"):
-                raise
-            continue
-        logger.info(
-            "booking created",
-            extra={"reference": reference, "location_id": location.id, "slot": iso(start)},
-        )
-        return Confirmation(
-            reference, location.id, service.id, iso(start), iso(end), cancel_token(reference, key)
-        )
-    raise Busy()
-
-
-def _back_off(attempt: int) -> None:
-    # Jitter spreads the retries of concurrent requests; it needs no cryptographic quality.
-    time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))  # noqa: S311
-
-
-def _why_not(slot: dict[str, dict[str, str]] | None, start: str) -> SlotUnavailable | SlotFull:
-    """Tell a full slot from one that was never released, is closed or starts otherwise."""
-    if slot is None or "closed_reason" in slot or slot["starts_at"].get("S") != start:
-        return SlotUnavailable(field="start")
-    return SlotFull(field="start")
+    except table.PersonHoldsAll as holds:
+        raise AlreadyBooked(field=holds.way) from None
+    except table.SeatNotFree as taken:
+        raise (SlotFull if taken.full else SlotUnavailable)(field="start") from None
+    except table.Contended:
+        raise Busy() from None
+    logger.info(
+        "booking created",
+        extra={"reference": reference, "location_id": location.id, "slot": iso(form.start)},
+    )
+    return Confirmation(
+        reference, location.id, service.id, iso(form.start), iso(end), cancel_token(reference, key)
+    )
 
 
 def _booking(reference: str, token: str, key: bytes) -> BookingItem:
@@ -184,10 +110,10 @@ def _booking(reference: str, token: str, key: bytes) -> BookingItem:
 
 
 def _load(reference: str) -> BookingItem:
-    try:
-        return BookingItem.get(booking_key(reference), "BOOKING", consistent_read=True)
-    except BookingItem.DoesNotExist:
-        raise BookingNotFound() from None
+    item = table.load(reference)
+    if item is None:
+        raise BookingNotFound()
+    return item
 
 
 def show(reference: str, token: str, key: bytes) -> BookingDetails:
@@ -197,8 +123,8 @@ def show(reference: str, token: str, key: bytes) -> BookingDetails:
         item.status,
         item.location,
         item.service,
-        item.starts_at,
-        item.ends_at,
+        iso(item.starts_at),
+        iso(item.ends_at),
         item.name,
     )
 
@@ -208,7 +134,7 @@ def cancel(reference: str, token: str, now: datetime, key: bytes) -> Cancellatio
     item = _booking(reference, token, key)
     if item.status != BookingItem.CONFIRMED:
         return Cancellation(item.reference, item.status)
-    if datetime.fromisoformat(item.starts_at) <= now:
+    if item.starts_at <= now:
         raise TooLate()
     if not call_off(item, BookingItem.CANCELLED, "citizen", now):
         # Someone else (a second click, the office) changed it first.
@@ -217,48 +143,30 @@ def cancel(reference: str, token: str, now: datetime, key: bytes) -> Cancellatio
 
 
 def call_off(item: BookingItem, status: str, reason: str, now: datetime) -> bool:
-    """Cancel a confirmed booking, free its seat and its guards, in one transaction.
-
-    False if the booking was no longer confirmed: someone else cancelled it first.
-    """
-    guards = [str(guard) for guard in item.guards]
-    for attempt in range(_ATTEMPTS):
-        transaction = Transaction()
-        transaction.update(
-            "booking",
-            item,
-            [
-                BookingItem.status.set(status),
-                BookingItem.cancelled_at.set(now),
-                BookingItem.cancel_reason.set(reason),
-            ],
-            condition=BookingItem.status == BookingItem.CONFIRMED,
-        )
-        transaction.update(
-            "slot",
-            SlotItem(location_key(item.location), item.slot),
-            [SlotItem.booked.add(-1)],
-            condition=SlotItem.booked > 0,
-        )
-        for number, guard in enumerate(guards):
-            pk, sk = guard.split("|")
-            transaction.delete(
-                f"guard{number}", GuardItem(pk, sk), condition=GuardItem.reference == item.reference
-            )
-        try:
-            transaction.commit()
-        except TransactionFailed as failed:
-            if failed.failed("booking"):
-                return False
-            # A guard that is gone (expired, or freed already) has nothing left to free.
-            left = [g for n, g in enumerate(guards) if not failed.failed(f"guard{n}")]
-            if failed.conflict:
-                _back_off(attempt)
-            elif left == guards:
-                raise
-            guards = left
-            continue
+    """A confirmed booking is cancelled (by the citizen or the office): its seat is free
+    again and the person may book anew, all at once. False if it was no longer confirmed:
+    someone else cancelled it first."""
+    try:
+        called_off = table.call_off(item, status, reason, now)
+    except table.Contended:
+        raise Busy() from None
+    if called_off:
         by = "citizen" if status == BookingItem.CANCELLED else "office"
         logger.info("booking cancelled", extra={"reference": item.reference, "by": by})
-        return True
-    raise Busy()
+    return called_off
+
+
+def calendar(
+    reference: str, token: str, key: bytes, *, site: SiteConfig, organizer: str, now: datetime
+) -> tuple[str, str]:
+    """The booking's calendar file, (file name, content), for the holder of its token.
+
+    Made by the code that attaches it to the booking's e-mails: the same event (UID, title,
+    times). Unknown and forbidden look the same, as in `show`.
+    """
+    item = _booking(reference, token, key)
+    # Loaded here: the templates and icalendar cost cold-start time the other routes of
+    # this layer need not pay.
+    from terminbuchung.mail.letters import booking_calendar
+
+    return booking_calendar(item, site=site, organizer=organizer, now=now)

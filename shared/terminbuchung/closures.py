@@ -13,18 +13,16 @@ from aws_lambda_powertools import Logger
 from terminbuchung.bookings import call_off
 from terminbuchung.clock import in_berlin
 from terminbuchung.config import Location, SiteConfig
-from terminbuchung.models import (
-    BookingItem,
-    ClosureItem,
-    SlotItem,
-    closure_key,
-    closures_between,
-    day_key,
-    location_key,
-    slots_between,
-)
-from terminbuchung.release import SLOT_HISTORY
 from terminbuchung.schedule import Closure
+from terminbuchung.table.bookings import bookings_on
+from terminbuchung.table.items import BookingItem
+from terminbuchung.table.slots import (
+    delete_closures,
+    reopen_slot,
+    save_closure,
+    slots_between,
+    withdraw_slot,
+)
 
 logger = Logger(child=True)
 
@@ -64,35 +62,23 @@ def close(
     location = configured_location(site, location_id)
     closure = Closure(day, start, end, reason.strip())
     _check(closure, now)
-    ClosureItem(
-        location_key(location.id),
-        closure_key(day, start),
-        location=location.id,
-        day=day.isoformat(),
-        from_time=start.isoformat(),
-        until_time=end.isoformat(),
-        reason=closure.reason,
-        created_at=now,
-        expires_at=datetime.combine(day, time.max, tzinfo=now.tzinfo) + SLOT_HISTORY,
-    ).save()
+    save_closure(location.id, closure, now)
 
     slots = [
         item
         for item in slots_between(location.id, day, day)
-        if closure.covers(
-            datetime.fromisoformat(item.starts_at), datetime.fromisoformat(item.ends_at)
-        )
+        if closure.covers(item.starts_at, item.ends_at)
     ]
     for item in slots:
-        item.update(actions=[SlotItem.closed_reason.set(closure.reason)])
-    closed = {item.sk for item in slots}
+        withdraw_slot(item, closure.reason)
+    closed = {item.starts_at for item in slots}
     # An appointment that has begun took place: only the ones still ahead are called off.
     cancelled = [
         booking.reference
-        for booking in BookingItem.by_location_day.query(day_key(location.id, day))
-        if booking.slot in closed
+        for booking in bookings_on(location.id, day)
+        if booking.starts_at in closed
         and booking.status == BookingItem.CONFIRMED
-        and datetime.fromisoformat(booking.starts_at) > now
+        and booking.starts_at > now
         and call_off(booking, BookingItem.CANCELLED_BY_OFFICE, closure.reason, now)
     ]
     report = ClosureReport(location.id, day, start, end, len(slots), cancelled)
@@ -130,11 +116,10 @@ def reopen(site: SiteConfig, location_id: str, day: date, *, now: datetime) -> i
     location = configured_location(site, location_id)
     if day < in_berlin(now).date():
         raise ClosureRefused(f"{day} is in the past")
-    for closure in closures_between(location.id, day, day):
-        closure.delete()
+    delete_closures(location.id, day)
     reopened = 0
     for item in slots_between(location.id, day, day):
         if item.closed_reason:
-            item.update(actions=[SlotItem.closed_reason.remove()])
+            reopen_slot(item)
             reopened += 1
     return reopened

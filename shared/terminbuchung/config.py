@@ -6,7 +6,6 @@ once per cold start, validated, and handed around as frozen objects; an error na
 file, the line and the field, so a typo never reaches a citizen.
 """
 
-import os
 import re
 import tomllib
 from datetime import date, time, timedelta
@@ -26,10 +25,10 @@ from pydantic import (
     model_validator,
 )
 
+from terminbuchung.settings import read_settings
 from terminbuchung.toml_lines import KeyPath, key_lines, line_of
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
-DEFAULT_CONFIG = "oberhavel.toml"
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,39}$")]
 Text = Annotated[str, Field(min_length=1, max_length=500)]
@@ -100,6 +99,15 @@ class OpeningHours(_Frozen):
         return windows
 
 
+def on_the_full_hour(value: time, name: str | None = None) -> time:
+    # The release and the reminders run at the top of every hour (EventBridge Scheduler):
+    # any other minute would silently make them an hour late.
+    if value.minute or value.second:
+        what = f"{name} must" if name else "must"
+        raise ValueError(f"{what} be on the full hour, got {value:%H:%M}")
+    return value
+
+
 def _month_day(value: str) -> str:
     try:
         date.fromisoformat(f"2024-{value}")  # a leap year, so 02-29 is allowed
@@ -137,10 +145,7 @@ class Location(_Frozen):
     @field_validator("release_time")
     @classmethod
     def _on_the_hour(cls, value: time) -> time:
-        # The release runs at the top of every hour; other minutes would silently be late.
-        if value.minute or value.second:
-            raise ValueError(f"must be on the full hour, got {value:%H:%M}")
-        return value
+        return on_the_full_hour(value)
 
     @property
     def slot_length(self) -> timedelta:
@@ -178,9 +183,7 @@ class MailRules(_Frozen):
 
     @model_validator(mode="after")
     def _reminders_on_the_hour(self) -> Self:
-        # The reminders run at the top of every hour, like the release.
-        if self.reminder_time.minute or self.reminder_time.second:
-            raise ValueError(f"reminder_time must be on the full hour, got {self.reminder_time}")
+        on_the_full_hour(self.reminder_time, "reminder_time")
         return self
 
 
@@ -263,8 +266,7 @@ def parse_site_config(text: str, source: str = "<site config>") -> SiteConfig:
 
 def config_path() -> Path:
     """The file named by SITE_CONFIG; a bare name is looked up in the shipped config folder."""
-    name = os.environ.get("SITE_CONFIG", DEFAULT_CONFIG)
-    path = Path(name)
+    path = Path(read_settings().site_config)
     return path if path.is_absolute() or path.parent != Path(".") else CONFIG_DIR / path
 
 

@@ -20,6 +20,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from terminbuchung.addresses import local_part_deliverable
 from terminbuchung.clock import in_berlin
 from terminbuchung.errors import InvalidInput
 
@@ -91,8 +92,7 @@ def _email(value: str) -> str:
             f"Der Teil vor dem @ darf höchstens {_LOCAL_PART_LIMIT} Zeichen lang sein. "
             "Bitte prüfen Sie Ihre E-Mail-Adresse."
         )
-    if not local.isascii():
-        # SES cannot deliver to such addresses (no SMTPUTF8): the confirmation would be lost.
+    if not local_part_deliverable(value):
         raise _invalid(
             "Diese E-Mail-Adresse können wir leider nicht anschreiben: bitte verwenden Sie "
             "vor dem @ keine Umlaute oder Sonderzeichen."
@@ -104,7 +104,7 @@ def _email(value: str) -> str:
         raise _invalid(
             "Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."
         ) from None
-    # A domain with umlauts is sent to in its ASCII form (xn--...), which every server reads.
+    # A domain with umlauts is kept in its ASCII form (see terminbuchung.addresses).
     return address.ascii_email or address.normalized
 
 

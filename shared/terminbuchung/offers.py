@@ -8,7 +8,7 @@ from terminbuchung.clock import in_berlin, iso
 from terminbuchung.config import Location, Service, SiteConfig
 from terminbuchung.errors import InvalidInput, LocationNotFound, ServiceNotOffered, ServiceNotOnline
 from terminbuchung.forms import SlotQuery
-from terminbuchung.models import slots_between
+from terminbuchung.table.slots import slots_between
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ def free_slots(
         return []
     slots = []
     for item in slots_between(location.id, first, last):
-        start = datetime.fromisoformat(item.starts_at)
+        start = item.starts_at
         if item.free_seats > 0 and is_bookable(location, start, now):
             slots.append(FreeSlot(iso(start), iso(start + length), item.free_seats))
     return slots

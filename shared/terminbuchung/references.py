@@ -8,9 +8,10 @@ key from Secrets Manager, so whoever holds the table alone cannot cancel anythin
 import base64
 import hashlib
 import hmac
-import os
 import secrets
 from functools import cache
+
+from terminbuchung.settings import read_settings
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 _LENGTH = 8
@@ -55,9 +56,10 @@ def secret_key() -> bytes:
     In AWS it lives in Secrets Manager (TOKEN_KEY_SECRET_ARN); the local stack and the
     tests give it directly as TOKEN_KEY.
     """
-    if local_key := os.environ.get("TOKEN_KEY"):
-        return local_key.encode()
+    settings = read_settings()
+    if settings.token_key:
+        return settings.token_key.encode()
     from aws_lambda_powertools.utilities import parameters
 
-    value = parameters.get_secret(os.environ["TOKEN_KEY_SECRET_ARN"])
+    value = parameters.get_secret(settings.required("token_key_secret_arn"))
     return value.encode() if isinstance(value, str) else bytes(value)

@@ -10,8 +10,8 @@ import pytest
 from infra.ops import cli as ops
 from terminbuchung.clock import BERLIN
 from terminbuchung.config import SiteConfig
-from terminbuchung.models import SlotItem, use_table
 from terminbuchung.release import ReleaseReport, release_slots
+from terminbuchung.table import SlotItem, use_table
 from tests.conftest import create_table
 
 MONDAY = datetime(2026, 11, 30, 7, 0, tzinfo=BERLIN)

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from terminbuchung.clock import BERLIN
-from terminbuchung.models import BookingItem, SlotItem
 from terminbuchung.references import cancel_token
+from terminbuchung.table import BookingItem, SlotItem
 from tests.api_client import Answer, ApiClient
 
 TUESDAY_10 = "2026-12-01T10:00:00+01:00"  # one of the six slots released for Tuesday

@@ -5,8 +5,8 @@ What counts as the same person is written down in terminbuchung/people.py and RE
 
 import pytest
 
-from terminbuchung.models import BookingItem
 from terminbuchung.people import mailbox
+from terminbuchung.table import BookingItem
 from tests.api_client import ApiClient
 from tests.unit.test_api import book
 

@@ -12,13 +12,14 @@ from infra.ops import cli as ops
 from infra.template import Template
 from terminbuchung import release as release_module
 from terminbuchung.bookings import book
-from terminbuchung.clock import BERLIN
+from terminbuchung.clock import BERLIN, iso
 from terminbuchung.closures import ClosureRefused, close, reopen
 from terminbuchung.config import Location, SiteConfig
 from terminbuchung.forms import BookingForm, SlotQuery
-from terminbuchung.models import BookingItem, GuardItem, SlotItem
 from terminbuchung.offers import free_slots
 from terminbuchung.release import release_slots
+from terminbuchung.table import BookingItem, GuardItem, SlotItem
+from terminbuchung.table import slots as table_slots
 from tests.conftest import MONDAY_MORNING, JsonLogs
 
 KEY = b"test-key"
@@ -173,12 +174,12 @@ def test_two_runs_at_once_never_duplicate_or_reset_a_slot(
     aws: None, site: SiteConfig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Run B completes between run A's read of the existing slots and A's first write."""
-    create = release_module._create
+    create = table_slots.create_slot
     other: list[release_module.ReleaseReport] = []
 
     def racing(planned: Any, now: datetime) -> bool:
         if not other:
-            monkeypatch.setattr(release_module, "_create", create)
+            monkeypatch.setattr(table_slots, "create_slot", create)
             other.append(release_slots(site, now))
             book(
                 form("2026-11-30T08:30:00+01:00"),
@@ -186,10 +187,10 @@ def test_two_runs_at_once_never_duplicate_or_reset_a_slot(
                 datetime(2026, 11, 30, 6, 1, tzinfo=BERLIN),
                 KEY,
             )
-            monkeypatch.setattr(release_module, "_create", racing)
+            monkeypatch.setattr(table_slots, "create_slot", racing)
         return create(planned, now)
 
-    monkeypatch.setattr(release_module, "_create", racing)
+    monkeypatch.setattr(table_slots, "create_slot", racing)
     first = release_slots(site, MONDAY_MORNING)
 
     assert other[0].created.total() == 30
@@ -216,7 +217,7 @@ def test_release_on_the_days_the_clocks_change(aws: None, site: SiteConfig) -> N
     release_slots(open_sundays, datetime(2026, 3, 27, 7, 0, tzinfo=BERLIN))
     release_slots(open_sundays, datetime(2026, 10, 23, 7, 0, tzinfo=BERLIN))
 
-    starts = sorted(item.starts_at for item in slots())
+    starts = sorted(iso(item.starts_at) for item in slots())
     assert starts == [
         "2026-03-29T09:00:00+02:00",
         "2026-03-29T09:30:00+02:00",

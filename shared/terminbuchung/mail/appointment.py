@@ -7,9 +7,8 @@ importing each other.
 from dataclasses import dataclass
 from datetime import datetime
 
-from terminbuchung.clock import in_berlin
 from terminbuchung.config import SiteConfig
-from terminbuchung.models import BookingItem
+from terminbuchung.table.items import BookingItem
 
 
 @dataclass(frozen=True)
@@ -35,8 +34,8 @@ class Appointment:
         service = site.service(booking.service)
         return cls(
             reference=booking.reference,
-            start=in_berlin(datetime.fromisoformat(booking.starts_at)),
-            end=in_berlin(datetime.fromisoformat(booking.ends_at)),
+            start=booking.starts_at,
+            end=booking.ends_at,
             location_name=location.name if location else booking.location,
             address=location.address if location else None,
             service_name=service.name if service else booking.service,

@@ -10,19 +10,30 @@ from datetime import UTC, date, datetime
 from typing import Literal
 
 from terminbuchung.mail.appointment import Appointment
+from terminbuchung.settings import read_settings
 
 CalendarMethod = Literal["REQUEST", "CANCEL"]
 
 # The event as first sent has sequence 0; a cancellation must outrank it.
 _SEQUENCE: dict[CalendarMethod, int] = {"REQUEST": 0, "CANCEL": 1}
 
-# The booking page offers the same event for download (web/terminbuchung.js) under the same
-# UID, so a cancellation also removes an appointment added to a calendar from the page.
+# One UID per booking, also in the file the booking page downloads from the API
+# (GET /bookings/{reference}/calendar.ics), so a cancellation removes the event however the
+# citizen added it.
 UID_DOMAIN = "terminbuchung.oberhavel.de"
 
 
 def event_uid(reference: str) -> str:
     return f"{reference}@{UID_DOMAIN}"
+
+
+def organizer_address() -> str:
+    """Who invites: the address the e-mails come from (MAIL_SENDER).
+
+    The booking page's download needs nothing else of the mail settings, so its function
+    has only this variable (not BOOKING_PAGE_URL) and reads it alone.
+    """
+    return read_settings().required("mail_sender")
 
 
 def calendar_invite(
@@ -35,7 +46,8 @@ def calendar_invite(
     organizer_name: str,
     now: datetime,
 ) -> str:
-    # Loaded on first use: the reminders never attach a calendar (DESIGN.md, cold starts).
+    # Loaded on first use: the reminders never attach a calendar (cold starts, see
+    # docs/ARCHITECTURE.md).
     from icalendar import Calendar, Event, vCalAddress
 
     calendar = Calendar()

@@ -14,30 +14,22 @@ between SES accepting a message and step 3 can still send one twice; nothing is 
 """
 
 import traceback
-import uuid
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
 from aws_lambda_powertools import Logger
-from pynamodb.exceptions import DeleteError, PutError, UpdateError
 
+from terminbuchung.addresses import ascii_address
 from terminbuchung.config import SiteConfig
 from terminbuchung.mail.letters import Appointment, Kind, compose
-from terminbuchung.mail.mime import ascii_address, mime_message
+from terminbuchung.mail.mime import mime_message
 from terminbuchung.mail.postbox import Postbox, SendFailed
 from terminbuchung.mail.settings import MailSettings
-from terminbuchung.models import (
-    BookingItem,
-    FailedMailItem,
-    SentMailItem,
-    day_key,
-    failed_mail_key,
-    sent_mail_key,
-)
 from terminbuchung.references import cancel_token
+from terminbuchung.table import bookings, mail_markers
+from terminbuchung.table.items import BookingItem, SentMailItem
 
 logger = Logger(child=True)
 
@@ -77,8 +69,10 @@ class Sending:
     lease_until: datetime  # when this invocation's time is up
 
 
-def sending_until(now: datetime, deadline: datetime) -> Sending:
-    """What an invocation sends with: the deployment's configuration, SES and the key."""
+def sending_for(remaining_milliseconds: int) -> Sending:
+    """What an invocation sends with: the deployment's configuration, SES and the key; its
+    claims on e-mails are leased until the invocation's time is up."""
+    from terminbuchung import clock
     from terminbuchung.config import site_config
     from terminbuchung.mail.postbox import SesPostbox
     from terminbuchung.mail.settings import mail_settings
@@ -89,8 +83,8 @@ def sending_until(now: datetime, deadline: datetime) -> Sending:
         settings=mail_settings(),
         postbox=SesPostbox(mail_settings()),
         key=secret_key(),
-        now=now,
-        lease_until=deadline,
+        now=(now := clock.now()),
+        lease_until=now + timedelta(milliseconds=remaining_milliseconds),
     )
 
 
@@ -136,7 +130,7 @@ def deliver(kind: Kind, booking: BookingItem, sending: Sending) -> Outcome:
         try:
             message_id = sending.postbox.send(raw, to=to, kind=str(kind))
         except BaseException:
-            _release(marker)
+            mail_markers.release(marker)
             raise
     except MailNotSent:
         raise
@@ -181,37 +175,16 @@ def _log_error(message: str, error: Exception, log: dict[str, str]) -> None:
 
 
 def _failed_once_more(kind: Kind, booking: BookingItem) -> int:
-    """Counts a failed attempt; returns how many there were (1 if they cannot be counted)."""
-    counter = FailedMailItem(*failed_mail_key(booking.reference, kind))
-    try:
-        counter.update(
-            actions=[
-                FailedMailItem.attempts.add(1),
-                FailedMailItem.expires_at.set(booking.expires_at),
-            ]
-        )
-    except UpdateError:
-        return 1
-    return int(counter.attempts)
+    return mail_markers.count_failure(booking.reference, kind, booking.expires_at)
 
 
 def _give_up(kind: Kind, booking: BookingItem, code: str) -> Outcome:
     """Stop trying: the marker keeps replays from trying again, the booking tells staff."""
-    reference = booking.reference
-    pk, sk = sent_mail_key(reference, kind)
-    marker = SentMailItem(
-        pk, sk, state=SentMailItem.UNDELIVERABLE, error_code=code, expires_at=booking.expires_at
-    )
-    with suppress(PutError):  # sent by another invocation meanwhile: then all is well
-        marker.save(condition=SentMailItem.state != SentMailItem.SENT)
-    with suppress(UpdateError):  # the booking is gone (TTL): nobody is left to tell
-        booking.update(
-            actions=[BookingItem.undelivered_mail.add({str(kind)})],
-            condition=BookingItem.pk.exists(),
-        )
+    mail_markers.mark_undeliverable(booking.reference, kind, code, booking.expires_at)
+    bookings.flag_undelivered(booking, str(kind))
     logger.warning(
         "e-mail undeliverable, given up",
-        extra={"reference": reference, "kind": str(kind), "error_code": code},
+        extra={"reference": booking.reference, "kind": str(kind), "error_code": code},
     )
     return Outcome.UNDELIVERABLE
 
@@ -220,59 +193,28 @@ def _claim(
     reference: str, kind: Kind, booking: BookingItem, sending: Sending
 ) -> SentMailItem | Outcome:
     """The marker, now ours to send with; or the outcome of an earlier invocation."""
-    pk, sk = sent_mail_key(reference, kind)
-    marker = SentMailItem(
-        pk,
-        sk,
-        state=SentMailItem.SENDING,
-        claim=uuid.uuid4().hex,
-        lease_until=int(sending.lease_until.timestamp()) + 1,
-        # As long as the booking: replays and reminder runs end long before.
+    claimed = mail_markers.claim(
+        reference,
+        kind,
+        lease_until=sending.lease_until,
+        now=sending.now,
         expires_at=booking.expires_at,
     )
-    lease_over = (SentMailItem.state == SentMailItem.SENDING) & (
-        SentMailItem.lease_until < int(sending.now.timestamp())
-    )
-    try:
-        marker.save(condition=SentMailItem.pk.does_not_exist() | lease_over)
-    except PutError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
-            raise
-    else:
-        return marker
-    try:
-        existing = SentMailItem.get(pk, sk, consistent_read=True)
-    except SentMailItem.DoesNotExist:
-        existing = None  # released by a failed attempt just now; the retry will claim it
-    if existing is not None and existing.state == SentMailItem.SENT:
+    if isinstance(claimed, SentMailItem):
+        return claimed
+    if claimed == mail_markers.SENT:
         logger.info("e-mail sent before, not again", extra={"reference": reference, "kind": kind})
         return Outcome.ALREADY_SENT
-    if existing is not None and existing.state == SentMailItem.UNDELIVERABLE:
+    if claimed == mail_markers.UNDELIVERABLE:
         return Outcome.GIVEN_UP_BEFORE
     logger.info("e-mail is being sent right now", extra={"reference": reference, "kind": kind})
     raise MailNotSent(reference, kind, "being_sent_by_another_invocation")
 
 
 def _mark_sent(marker: SentMailItem, message_id: str, now: datetime) -> None:
-    try:
-        marker.update(
-            actions=[
-                SentMailItem.state.set(SentMailItem.SENT),
-                SentMailItem.message_id.set(message_id),
-                SentMailItem.sent_at.set(now),
-                SentMailItem.lease_until.remove(),
-                SentMailItem.claim.remove(),
-            ],
-            condition=SentMailItem.claim == marker.claim,
-        )
-    except UpdateError:
+    if not mail_markers.mark_sent(marker, message_id, now):
         # The e-mail is out; an unmarked send only risks a second copy on a replay.
         logger.warning("e-mail sent but not marked", extra={"marker": marker.pk, "kind": marker.sk})
-
-
-def _release(marker: SentMailItem) -> None:
-    with suppress(DeleteError):  # else the lease runs out by itself
-        marker.delete(condition=SentMailItem.claim == marker.claim)
 
 
 def undelivered(location_id: str, first: date, last: date) -> list[BookingItem]:
@@ -280,10 +222,7 @@ def undelivered(location_id: str, first: date, last: date) -> list[BookingItem]:
     return [
         booking
         for day in range((last - first).days + 1)
-        for booking in BookingItem.by_location_day.query(
-            day_key(location_id, first + timedelta(days=day)),
-            filter_condition=BookingItem.undelivered_mail.exists(),
-        )
+        for booking in bookings.with_undelivered_mail(location_id, first + timedelta(days=day))
     ]
 
 

@@ -1,7 +1,8 @@
 """What each e-mail says: the kinds of message and their texts, rendered from templates/.
 
 A letter is plain text and HTML with the same content, plus a calendar file where the
-citizen's calendar should change (a new appointment, or one called off).
+citizen's calendar should change (a new appointment, or one called off). The booking page
+downloads that calendar file from the API (`booking_calendar`): made here, it is one event.
 """
 
 from dataclasses import dataclass
@@ -18,10 +19,21 @@ from terminbuchung.mail.appointment import Appointment
 from terminbuchung.mail.calendar_invite import CalendarMethod, calendar_invite
 from terminbuchung.mail.german import clock_time, date_and_time, long_date
 from terminbuchung.mail.settings import MailSettings
+from terminbuchung.table.items import BookingItem
 
 # Appointment lives in its own module (calendar_invite needs it too); delivery and the tests
 # still take it from here.
-__all__ = ["TEMPLATES", "Appointment", "Attachment", "Kind", "Letter", "compose"]
+__all__ = [
+    "TEMPLATES",
+    "Appointment",
+    "Attachment",
+    "Kind",
+    "Letter",
+    "booking_calendar",
+    "calendar_file",
+    "compose",
+    "download_name",
+]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -88,35 +100,16 @@ def compose(
     token: str,
     now: datetime,
 ) -> Letter:
-    context: dict[str, Any] = {
-        "name": appointment.citizen_name,
-        "when": date_and_time(appointment.start),
-        "date": long_date(appointment.start.date()),
-        "start_time": clock_time(appointment.start),
-        "end_time": clock_time(appointment.end),
-        "location_name": appointment.location_name,
-        "address": appointment.address,
-        "service_name": appointment.service_name,
-        "reference": appointment.reference,
-        "what_to_bring": appointment.what_to_bring,
-        "reason": appointment.cancel_reason,
+    context = {
+        **_appointment_context(appointment, site),
         "manage_link": settings.manage_link(appointment.reference, token),
         "book_again_link": settings.book_again_link,
-        "jobcenter": site.jobcenter,
     }
     # A subject is one line, whatever the template's layout.
     subject = " ".join(_render(f"{kind}.subject.txt", context).split())
     attachments: tuple[Attachment, ...] = ()
     if method := _CALENDAR.get(kind):
-        invite = calendar_invite(
-            appointment,
-            method=method,
-            summary=_render("calendar.summary.txt", context).strip(),
-            description=_render("calendar.description.txt", context).strip(),
-            organizer=settings.sender,
-            organizer_name=site.jobcenter.name,
-            now=now,
-        )
+        invite = calendar_file(appointment, method, site=site, organizer=settings.sender, now=now)
         attachments = (Attachment("termin.ics", "calendar", (("method", method),), invite),)
     return Letter(
         kind=kind,
@@ -128,3 +121,66 @@ def compose(
         html=_render(f"{kind}.html", context),
         attachments=attachments,
     )
+
+
+def _appointment_context(appointment: Appointment, site: SiteConfig) -> dict[str, Any]:
+    """What the texts may say of the appointment: the same in every e-mail and calendar file.
+
+    No links here: the calendar file is also downloaded, and a token belongs in the e-mail.
+    """
+    return {
+        "name": appointment.citizen_name,
+        "when": date_and_time(appointment.start),
+        "date": long_date(appointment.start.date()),
+        "start_time": clock_time(appointment.start),
+        "end_time": clock_time(appointment.end),
+        "location_name": appointment.location_name,
+        "address": appointment.address,
+        "service_name": appointment.service_name,
+        "reference": appointment.reference,
+        "what_to_bring": appointment.what_to_bring,
+        "reason": appointment.cancel_reason,
+        "jobcenter": site.jobcenter,
+    }
+
+
+def calendar_file(
+    appointment: Appointment,
+    method: CalendarMethod,
+    *,
+    site: SiteConfig,
+    organizer: str,
+    now: datetime,
+) -> str:
+    """The .ics of an appointment: attached to its e-mails, downloaded by the booking page."""
+    context = _appointment_context(appointment, site)
+    return calendar_invite(
+        appointment,
+        method=method,
+        summary=_render("calendar.summary.txt", context).strip(),
+        description=_render("calendar.description.txt", context).strip(),
+        organizer=organizer,
+        organizer_name=site.jobcenter.name,
+        now=now,
+    )
+
+
+def download_name(reference: str) -> str:
+    """The name the booking page saves the calendar file under."""
+    return f"Termin-Jobcenter-{reference}.ics"
+
+
+def booking_calendar(
+    booking: BookingItem, *, site: SiteConfig, organizer: str, now: datetime
+) -> tuple[str, str]:
+    """The calendar file of a booking as its last e-mail left it: (file name, content).
+
+    Confirmed: the invitation (REQUEST), as in the confirmation. Called off, by the citizen
+    or by the office: the cancellation (CANCEL, higher SEQUENCE), as in that e-mail, so a
+    calendar that imports it drops the event instead of adding a dead appointment.
+    """
+    method: CalendarMethod = "REQUEST" if booking.status == BookingItem.CONFIRMED else "CANCEL"
+    content = calendar_file(
+        Appointment.of(booking, site), method, site=site, organizer=organizer, now=now
+    )
+    return download_name(booking.reference), content

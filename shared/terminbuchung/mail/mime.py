@@ -15,21 +15,8 @@ from email.message import EmailMessage
 from email.policy import Policy
 from email.utils import format_datetime, make_msgid
 
+from terminbuchung.addresses import ascii_address
 from terminbuchung.mail.letters import Letter
-
-
-class AddressNotDeliverable(ValueError):
-    """SES speaks no SMTPUTF8: a local part (before the @) must be plain ASCII."""
-
-
-def ascii_address(address: str) -> str:
-    """The address as SES takes it: an umlaut domain in its ASCII form (IDNA)."""
-    local, _, domain = address.rpartition("@")
-    if not local.isascii():
-        # The message names no address: it ends up in logs.
-        raise AddressNotDeliverable("the part before the @ has characters SES cannot send to")
-    return f"{local}@{domain.encode('idna').decode('ascii')}"
-
 
 # An encoded-word is at most 75 characters (RFC 2047): "=?utf-8?b?" + 60 + "?=" is 72,
 # and 60 characters of base64 carry 45 bytes of UTF-8.

@@ -48,7 +48,7 @@ class Postbox(Protocol):
 
 @cache
 def _ses_client() -> Any:
-    # Loaded on first use: the booking functions never pay for it (DESIGN.md).
+    # Loaded on first use: the booking functions never pay for it (docs/ARCHITECTURE.md).
     import boto3
     from botocore.config import Config
 

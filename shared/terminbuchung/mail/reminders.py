@@ -14,7 +14,8 @@ from aws_lambda_powertools import Logger
 from terminbuchung.clock import BERLIN, in_berlin
 from terminbuchung.mail.delivery import MailNotSent, Outcome, Sending, deliver
 from terminbuchung.mail.letters import Kind
-from terminbuchung.models import BookingItem, day_key
+from terminbuchung.table.bookings import bookings_on
+from terminbuchung.table.items import BookingItem
 
 logger = Logger(child=True)
 
@@ -31,12 +32,7 @@ class ReminderRun:
 
 
 def tomorrows_bookings(location_id: str, day: date) -> list[BookingItem]:
-    return list(
-        BookingItem.by_location_day.query(
-            day_key(location_id, day),
-            filter_condition=BookingItem.status == BookingItem.CONFIRMED,
-        )
-    )
+    return list(bookings_on(location_id, day, confirmed_only=True))
 
 
 def send_reminders(sending: Sending) -> ReminderRun:

@@ -4,10 +4,11 @@ The template passes these as environment variables (parameters MailSender,
 MailConfigurationSet and BookingPageUrl); they are read once per cold start.
 """
 
-import os
 from dataclasses import dataclass
 from functools import cache
 from urllib.parse import quote, urlsplit
+
+from terminbuchung.settings import SettingsError, read_settings
 
 
 class MailSettingsError(Exception):
@@ -45,14 +46,15 @@ class MailSettings:
 
 
 def read_mail_settings() -> MailSettings:
+    settings = read_settings()
     try:
         return MailSettings(
-            sender=os.environ["MAIL_SENDER"],
-            configuration_set=os.environ.get("MAIL_CONFIGURATION_SET") or None,
-            booking_page_url=os.environ["BOOKING_PAGE_URL"],
+            sender=settings.required("mail_sender"),
+            configuration_set=settings.mail_configuration_set,
+            booking_page_url=settings.required("booking_page_url"),
         )
-    except KeyError as missing:
-        raise MailSettingsError(f"environment variable {missing} is not set") from None
+    except SettingsError as missing:
+        raise MailSettingsError(str(missing)) from None
 
 
 @cache

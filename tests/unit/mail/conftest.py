@@ -19,7 +19,7 @@ from infra.local.stream_poller import StreamReader
 from infra.template import ROOT
 from terminbuchung.config import site_config
 from terminbuchung.mail import postbox, settings
-from terminbuchung.models import BookingItem
+from terminbuchung.table import BookingItem
 from tests.api_client import ApiClient
 
 SENDER = "termine@oberhavel.de"

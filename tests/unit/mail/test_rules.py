@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from terminbuchung.addresses import AddressNotDeliverable, ascii_address
 from terminbuchung.clock import BERLIN
 from terminbuchung.config import ConfigError, SiteConfig, parse_site_config
 from terminbuchung.mail.delivery import letter_for_change
 from terminbuchung.mail.german import date_and_time, long_date
 from terminbuchung.mail.letters import Appointment, Kind, compose
-from terminbuchung.mail.mime import AddressNotDeliverable, ascii_address
 from terminbuchung.mail.settings import MailSettings, MailSettingsError
-from terminbuchung.models import BookingItem
+from terminbuchung.table import BookingItem
 from tests.conftest import SHIPPED_SITE, TEST_SITE
 
 
@@ -130,8 +130,8 @@ def test_a_booking_at_a_location_since_removed_from_the_configuration_still_gets
         reference="K7QP-3XMA",
         location="zehdenick",
         service="abgeschafft",
-        starts_at="2026-12-01T09:30:00+01:00",
-        ends_at="2026-12-01T10:00:00+01:00",
+        starts_at=datetime(2026, 12, 1, 9, 30, tzinfo=BERLIN),
+        ends_at=datetime(2026, 12, 1, 10, 0, tzinfo=BERLIN),
         name="Erika Mustermann",
         email="erika@example.de",
     )

@@ -15,7 +15,7 @@ from infra.local.dev_outbox import _ses_backend
 from terminbuchung import clock, closures
 from terminbuchung.clock import BERLIN
 from terminbuchung.config import SiteConfig
-from terminbuchung.models import BookingItem, SentMailItem, SlotItem
+from terminbuchung.table import BookingItem, SentMailItem, SlotItem
 from tests.api_client import ApiClient
 from tests.unit.mail.conftest import CONFIGURATION_SET, PAGE, SENDER, Mailroom
 

@@ -13,7 +13,7 @@ from infra.local.event_filter import UnsupportedPattern, passes
 from infra.local.lambda_runtime import LocalFunction
 from infra.local.stream_poller import StreamPoller, StreamReader, stream_sources
 from infra.template import Template
-from terminbuchung.models import BookingItem
+from terminbuchung.table import BookingItem
 from tests.api_client import ApiClient
 from tests.template_policies import function_statements
 from tests.unit.mail.conftest import Mailroom

@@ -1,0 +1,55 @@
+"""The deployment's settings: what template.yaml passes to the functions as environment.
+
+One place names every variable. Nothing is read at import: each user reads the settings
+once, on first use (a cold start), and caches what it derives from them (the site
+configuration, the mail settings, the token key, the table's connection). Tests and the
+local stack set the environment and clear those caches; import order does not matter.
+"""
+
+import os
+from dataclasses import dataclass
+
+DEFAULT_REGION = "eu-central-1"
+DEFAULT_SITE_CONFIG = "oberhavel.toml"
+LOCAL_TABLE = "terminbuchung-local"
+
+
+class SettingsError(Exception):
+    """A variable the deployment must set is missing; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    table_name: str
+    region: str
+    # Only the local stack and the integration tests point elsewhere (DynamoDB Local).
+    dynamodb_endpoint: str | None
+    site_config: str  # a file in shared/config/, or a path
+    # The cancel tokens' HMAC key: in AWS a Secrets Manager ARN, locally the key itself.
+    token_key: str | None
+    token_key_secret_arn: str | None
+    mail_sender: str | None
+    mail_configuration_set: str | None
+    booking_page_url: str | None
+
+    def required(self, name: str) -> str:
+        """A setting this function cannot work without, e.g. `mail_sender`."""
+        value = getattr(self, name)
+        if not value:
+            raise SettingsError(f"environment variable {name.upper()} is not set")
+        return str(value)
+
+
+def read_settings() -> Settings:
+    env = os.environ
+    return Settings(
+        table_name=env.get("TABLE_NAME") or LOCAL_TABLE,
+        region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or DEFAULT_REGION,
+        dynamodb_endpoint=env.get("DYNAMODB_ENDPOINT") or None,
+        site_config=env.get("SITE_CONFIG") or DEFAULT_SITE_CONFIG,
+        token_key=env.get("TOKEN_KEY") or None,
+        token_key_secret_arn=env.get("TOKEN_KEY_SECRET_ARN") or None,
+        mail_sender=env.get("MAIL_SENDER") or None,
+        mail_configuration_set=env.get("MAIL_CONFIGURATION_SET") or None,
+        booking_page_url=env.get("BOOKING_PAGE_URL") or None,
+    )

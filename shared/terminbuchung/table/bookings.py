@@ -1,0 +1,225 @@
+"""Booking items and the guards that count a person's active bookings.
+
+`reserve` and `call_off` are one DynamoDB transaction each: a seat of the slot, the
+booking and its guards change together or not at all. Contention on one slot makes
+DynamoDB cancel concurrent transactions; they are retried here with jitter, so the last
+seat goes to one of them and the others learn why they lost.
+"""
+
+import random
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from pynamodb.exceptions import UpdateError
+
+from terminbuchung.clock import iso
+from terminbuchung.references import new_reference
+from terminbuchung.table.items import BookingItem, GuardItem, SlotItem
+from terminbuchung.table.keys import (
+    BOOKING_SORT_KEY,
+    booking_key,
+    day_key,
+    day_order,
+    guard_key,
+    location_key,
+    slot_key,
+)
+from terminbuchung.table.transaction import Transaction, TransactionFailed
+
+ATTEMPTS = 12
+
+
+@dataclass(frozen=True)
+class NewBooking:
+    """What a citizen booked, before it has a reference."""
+
+    location: str
+    service: str
+    start: datetime
+    end: datetime
+    name: str
+    email: str
+    phone: str | None
+    household_number: str | None
+    created_at: datetime
+    expires_at: datetime  # personal data is deleted then (TTL)
+
+
+class SeatNotFree(Exception):
+    """No seat of the slot: `full` if all are booked, else not released, closed or moved."""
+
+    def __init__(self, *, full: bool) -> None:
+        super().__init__("full" if full else "unavailable")
+        self.full = full
+
+
+class PersonHoldsAll(Exception):
+    """The person, counted by `way` (e.g. "email"), holds as many bookings as allowed."""
+
+    def __init__(self, way: str) -> None:
+        super().__init__(way)
+        self.way = way
+
+
+class Contended(Exception):
+    """Still losing to concurrent transactions after every attempt."""
+
+
+def reserve(booking: NewBooking, people: Mapping[str, str], *, limit: int, now: datetime) -> str:
+    """Write `booking` with a seat and one guard per way of counting the person.
+
+    `people` maps each way of counting ("email", "household_number") to the person's hash;
+    each guard takes the first of the person's `limit` seats that is free or expired.
+    Returns the new reference.
+    """
+    seats = dict.fromkeys(people, 0)
+    for attempt in range(ATTEMPTS):
+        reference = new_reference()
+        guards = {way: GuardItem(*guard_key(h, seats[way])) for way, h in people.items()}
+        transaction = Transaction()
+        transaction.update(
+            "slot",
+            SlotItem(location_key(booking.location), slot_key(booking.start)),
+            [SlotItem.booked.add(1)],
+            condition=SlotItem.pk.exists()
+            & SlotItem.closed_reason.does_not_exist()
+            & (SlotItem.booked < SlotItem.capacity)
+            & (SlotItem.starts_at == booking.start),
+        )
+        transaction.put(
+            "booking", _booking_item(booking, reference, guards), BookingItem.pk.does_not_exist()
+        )
+        for way, guard in guards.items():
+            guard.reference = reference
+            guard.expires_at = booking.end
+            transaction.put(
+                way, guard, condition=GuardItem.pk.does_not_exist() | (GuardItem.expires_at < now)
+            )
+        try:
+            transaction.commit()
+        except TransactionFailed as failed:
+            taken = [way for way in people if failed.failed(way)]
+            for way in taken:
+                seats[way] += 1
+                if seats[way] >= limit:
+                    raise PersonHoldsAll(way) from None
+            if failed.failed("slot"):
+                raise _why_not(failed.raw_item("slot"), booking.start) from None
+            if failed.conflict:
+                _back_off(attempt)
+            elif not taken and not failed.failed("booking"):
+                raise
+            continue  # a guard seat was taken, or the reference existed: try again
+        return reference
+    raise Contended()
+
+
+def _booking_item(booking: NewBooking, reference: str, guards: dict[str, GuardItem]) -> BookingItem:
+    return BookingItem(
+        booking_key(reference),
+        reference=reference,
+        location=booking.location,
+        service=booking.service,
+        slot=slot_key(booking.start),
+        starts_at=booking.start,
+        ends_at=booking.end,
+        status=BookingItem.CONFIRMED,
+        name=booking.name,
+        email=booking.email,
+        phone=booking.phone,
+        household_number=booking.household_number,
+        guards=[f"{g.pk}|{g.sk}" for g in guards.values()],
+        created_at=booking.created_at,
+        day_key=day_key(booking.location, booking.start.date()),
+        day_order=day_order(booking.start, reference),
+        expires_at=booking.expires_at,
+    )
+
+
+def _back_off(attempt: int) -> None:
+    # Jitter spreads the retries of concurrent requests; it needs no cryptographic quality.
+    time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))  # noqa: S311
+
+
+def _why_not(slot: dict[str, dict[str, str]] | None, start: datetime) -> SeatNotFree:
+    """Tell a full slot from one that was never released, is closed or starts otherwise."""
+    if slot is None or "closed_reason" in slot or slot["starts_at"].get("S") != iso(start):
+        return SeatNotFree(full=False)
+    return SeatNotFree(full=True)
+
+
+def call_off(item: BookingItem, status: str, reason: str, now: datetime) -> bool:
+    """Set a confirmed booking's status, free its seat and its guards, in one transaction.
+
+    False if the booking was no longer confirmed: someone else cancelled it first.
+    """
+    guards = [str(guard) for guard in item.guards]
+    for attempt in range(ATTEMPTS):
+        transaction = Transaction()
+        transaction.update(
+            "booking",
+            item,
+            [
+                BookingItem.status.set(status),
+                BookingItem.cancelled_at.set(now),
+                BookingItem.cancel_reason.set(reason),
+            ],
+            condition=BookingItem.status == BookingItem.CONFIRMED,
+        )
+        transaction.update(
+            "slot",
+            SlotItem(location_key(item.location), item.slot),
+            [SlotItem.booked.add(-1)],
+            condition=SlotItem.booked > 0,
+        )
+        for number, guard in enumerate(guards):
+            pk, sk = guard.split("|")
+            transaction.delete(
+                f"guard{number}", GuardItem(pk, sk), condition=GuardItem.reference == item.reference
+            )
+        try:
+            transaction.commit()
+        except TransactionFailed as failed:
+            if failed.failed("booking"):
+                return False
+            # A guard that is gone (expired, or freed already) has nothing left to free.
+            left = [g for n, g in enumerate(guards) if not failed.failed(f"guard{n}")]
+            if failed.conflict:
+                _back_off(attempt)
+            elif left == guards:
+                raise
+            guards = left
+            continue
+        return True
+    raise Contended()
+
+
+def load(reference: str) -> BookingItem | None:
+    try:
+        return BookingItem.get(booking_key(reference), BOOKING_SORT_KEY, consistent_read=True)
+    except BookingItem.DoesNotExist:
+        return None
+
+
+def bookings_on(location: str, day: date, *, confirmed_only: bool = False) -> Iterator[BookingItem]:
+    """A location's bookings of one day, by time: one Query of the day index."""
+    condition = BookingItem.status == BookingItem.CONFIRMED if confirmed_only else None
+    return BookingItem.by_location_day.query(day_key(location, day), filter_condition=condition)
+
+
+def with_undelivered_mail(location: str, day: date) -> Iterator[BookingItem]:
+    return BookingItem.by_location_day.query(
+        day_key(location, day), filter_condition=BookingItem.undelivered_mail.exists()
+    )
+
+
+def flag_undelivered(item: BookingItem, kind: str) -> None:
+    """Note on the booking that an e-mail of `kind` did not reach the citizen."""
+    with suppress(UpdateError):  # the booking is gone (TTL): nobody is left to tell
+        item.update(
+            actions=[BookingItem.undelivered_mail.add({kind})],
+            condition=BookingItem.pk.exists(),
+        )

@@ -1,0 +1,181 @@
+"""The items of the one DynamoDB table (single-table design); keys in `table.keys`.
+
+Bookings are also indexed by location and day (`by-location-day`) for staff lists and
+reminders. Personal data sits on booking items only and expires by TTL. Moments of an
+appointment are aware Berlin datetimes (`BerlinTimeAttribute`).
+"""
+
+from typing import ClassVar
+
+from pynamodb.attributes import (
+    ListAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from terminbuchung.table.attributes import BerlinTimeAttribute
+from terminbuchung.table.connection import TableMeta, target
+from terminbuchung.table.keys import BOOKING_SORT_KEY, DAY_INDEX, SLOT_PREFIX
+
+
+class SlotItem(Model):
+    """A bookable time at a location, with as many seats as desks work in parallel."""
+
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    location = UnicodeAttribute()
+    starts_at = BerlinTimeAttribute()
+    ends_at = BerlinTimeAttribute()
+    capacity = NumberAttribute()
+    booked = NumberAttribute(default=0)
+    closed_reason = UnicodeAttribute(null=True)
+    released_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute(null=True)
+
+    @property
+    def local_start(self) -> str:
+        """Berlin's wall-clock time of the start, e.g. 2026-12-01T09:00 (the key's part)."""
+        return self.sk.removeprefix(SLOT_PREFIX)
+
+    @property
+    def free_seats(self) -> int:
+        return 0 if self.closed_reason else max(0, int(self.capacity) - int(self.booked))
+
+
+class ClosureItem(Model):
+    """The office closed a day, or part of it, at short notice (staff meeting, outage)."""
+
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    location = UnicodeAttribute()
+    day = UnicodeAttribute()
+    from_time = UnicodeAttribute()  # local HH:MM, inclusive
+    until_time = UnicodeAttribute()  # local HH:MM, exclusive
+    reason = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    expires_at = TTLAttribute(null=True)
+
+
+class BookingsByLocationDay(GlobalSecondaryIndex["BookingItem"]):  # type: ignore[no-untyped-call]
+    class Meta:
+        index_name = DAY_INDEX
+        projection = AllProjection()
+
+    day_key = UnicodeAttribute(hash_key=True, attr_name="gsi1pk")
+    day_order = UnicodeAttribute(range_key=True, attr_name="gsi1sk")
+
+
+class BookingItem(Model):
+    """A citizen's appointment. Holds the only personal data in the table, until TTL."""
+
+    class Meta(TableMeta):
+        pass
+
+    CONFIRMED: ClassVar[str] = "confirmed"
+    CANCELLED: ClassVar[str] = "cancelled"
+    CANCELLED_BY_OFFICE: ClassVar[str] = "cancelled_by_office"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True, default=BOOKING_SORT_KEY)
+    reference = UnicodeAttribute()
+    location = UnicodeAttribute()
+    service = UnicodeAttribute()
+    slot = UnicodeAttribute()  # sort key of the slot item
+    starts_at = BerlinTimeAttribute()
+    ends_at = BerlinTimeAttribute()
+    status = UnicodeAttribute()
+    name = UnicodeAttribute()
+    email = UnicodeAttribute()
+    phone = UnicodeAttribute(null=True)
+    household_number = UnicodeAttribute(null=True)
+    guards = ListAttribute(of=UnicodeAttribute, default=list)
+    created_at = UTCDateTimeAttribute()
+    cancelled_at = UTCDateTimeAttribute(null=True)
+    cancel_reason = UnicodeAttribute(null=True)
+    # Kinds of e-mail about this booking that could not be delivered: staff see them on
+    # the day's list and call the citizen (terminbuchung.mail.delivery).
+    undelivered_mail = UnicodeSetAttribute(null=True)
+    day_key = UnicodeAttribute(attr_name="gsi1pk")
+    day_order = UnicodeAttribute(attr_name="gsi1sk")
+    expires_at = TTLAttribute()
+
+    by_location_day = BookingsByLocationDay()
+
+
+class GuardItem(Model):
+    """Holds one of a person's active bookings, so nobody hoards appointments.
+
+    Its key is a keyed hash of the e-mail address or household number; it frees itself
+    when the appointment is over (`expires_at`) or when the booking is cancelled.
+    """
+
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    reference = UnicodeAttribute()
+    expires_at = TTLAttribute()
+
+
+class SentMailItem(Model):
+    """Remembers that an e-mail about a booking went out, so a replayed event sends nothing.
+
+    While a function sends, the item is `sending` until `lease_until` (the end of that
+    invocation); after SES accepted the message it is `sent`. A failed send removes it.
+    An e-mail given up on (SES refused it, or it failed too often) is `undeliverable`.
+    """
+
+    class Meta(TableMeta):
+        pass
+
+    SENDING: ClassVar[str] = "sending"
+    SENT: ClassVar[str] = "sent"
+    UNDELIVERABLE: ClassVar[str] = "undeliverable"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    state = UnicodeAttribute()
+    claim = UnicodeAttribute(null=True)  # which invocation holds the lease
+    lease_until = NumberAttribute(null=True)  # epoch seconds
+    message_id = UnicodeAttribute(null=True)  # SES's id, to trace a message with AWS
+    sent_at = UTCDateTimeAttribute(null=True)
+    error_code = UnicodeAttribute(null=True)  # why it was given up on
+    expires_at = TTLAttribute()
+
+
+class FailedMailItem(Model):
+    """Counts the failed attempts at one e-mail, so a failing one is given up on in time."""
+
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    attempts = NumberAttribute(default=0)
+    expires_at = TTLAttribute()
+
+
+# PynamoDB asks each Meta for its region and host while it creates the classes above, at
+# import; the table is to be read from the settings on first use, so that answer is dropped.
+target.cache_clear()
+
+ITEMS: tuple[type[Model], ...] = (
+    SlotItem,
+    ClosureItem,
+    BookingItem,
+    GuardItem,
+    SentMailItem,
+    FailedMailItem,
+)

@@ -1,0 +1,70 @@
+"""The keys of the one table: one constant per prefix, one function per kind of key.
+
+| item      | pk                   | sk                        |
+| --------- | -------------------- | ------------------------- |
+| slot      | LOC#<location>       | SLOT#<local start>        |
+| closure   | LOC#<location>       | CLOSURE#<day>#<from>      |
+| booking   | BOOKING#<reference>  | BOOKING                   |
+| guard     | GUARD#<person hash>  | ACTIVE#<n>                |
+| e-mail    | SENT#<reference>     | <kind of message>         |
+| failures  | SENT#<reference>     | <kind of message>#FAILED  |
+
+A slot's local start is Berlin's wall-clock time to the minute (2026-12-01T09:00), so one
+Query on a key range lists a location's days in order. The stream filter in template.yaml
+passes items whose pk begins with BOOKING_PREFIX only.
+"""
+
+from datetime import date, datetime, time
+
+from terminbuchung.clock import wall_clock
+
+LOCATION_PREFIX = "LOC#"
+SLOT_PREFIX = "SLOT#"
+CLOSURE_PREFIX = "CLOSURE#"
+BOOKING_PREFIX = "BOOKING#"
+BOOKING_SORT_KEY = "BOOKING"
+GUARD_PREFIX = "GUARD#"
+GUARD_SEAT_PREFIX = "ACTIVE#"
+SENT_MAIL_PREFIX = "SENT#"
+FAILED_MAIL_SUFFIX = "#FAILED"
+
+DAY_PREFIX = "DAY#"
+DAY_INDEX = "by-location-day"
+
+
+def location_key(location: str) -> str:
+    return f"{LOCATION_PREFIX}{location}"
+
+
+def slot_key(start: datetime) -> str:
+    return f"{SLOT_PREFIX}{wall_clock(start)}"
+
+
+def closure_key(day: date, start: time) -> str:
+    return f"{CLOSURE_PREFIX}{day.isoformat()}#{start:%H:%M}"
+
+
+def booking_key(reference: str) -> str:
+    return f"{BOOKING_PREFIX}{reference}"
+
+
+def day_key(location: str, day: date) -> str:
+    """The booking index's partition: one location's bookings of one day."""
+    return f"{DAY_PREFIX}{location}#{day.isoformat()}"
+
+
+def day_order(start: datetime, reference: str) -> str:
+    """The booking index's sort key: the day's bookings by time."""
+    return f"{wall_clock(start)}#{reference}"
+
+
+def guard_key(person_hash: str, seat: int) -> tuple[str, str]:
+    return f"{GUARD_PREFIX}{person_hash}", f"{GUARD_SEAT_PREFIX}{seat}"
+
+
+def sent_mail_key(reference: str, kind: str) -> tuple[str, str]:
+    return f"{SENT_MAIL_PREFIX}{reference}", kind
+
+
+def failed_mail_key(reference: str, kind: str) -> tuple[str, str]:
+    return f"{SENT_MAIL_PREFIX}{reference}", f"{kind}{FAILED_MAIL_SUFFIX}"
