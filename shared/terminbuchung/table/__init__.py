@@ -5,7 +5,7 @@ Use cases above this package speak in domain values (aware Berlin datetimes, dat
 of `schedule`); only this package knows conditions, key prefixes and cancellation reasons.
 """
 
-from terminbuchung.table.connection import use_table
+from terminbuchung.table.connection import choose_table
 from terminbuchung.table.items import (
     ITEMS,
     BookingItem,
@@ -26,3 +26,10 @@ __all__ = [
     "SlotItem",
     "use_table",
 ]
+
+
+def use_table(name: str, host: str | None = None, region: str | None = None) -> None:
+    """Point every item at a table (tests, the local stack, ops); drops cached connections."""
+    choose_table(name, host, region)
+    for item in ITEMS:
+        item._connection = None

@@ -1,7 +1,7 @@
 """Which table the items live in, and the one low-level connection transactions share.
 
-Read from the settings on first use, not at import; `use_table` points every item at
-another table (the tests, the local stack, ops against a deployed stack).
+Read from the settings on first use, not at import; `table.use_table` points every item
+at another table (the tests, the local stack, ops against a deployed stack).
 """
 
 from dataclasses import dataclass
@@ -57,13 +57,9 @@ def connection() -> Connection:
     return Connection(region=where.region, host=where.host, max_retry_attempts=3)
 
 
-def use_table(name: str, host: str | None = None, region: str | None = None) -> None:
-    """Point every item at a table (tests, the local stack); drops cached connections."""
-    from terminbuchung.table.items import ITEMS
-
+def choose_table(name: str, host: str | None = None, region: str | None = None) -> None:
+    """Every item and transaction from now on works on this table; see `table.use_table`."""
     global _chosen  # noqa: PLW0603 - one table per process, chosen at start
     _chosen = TableTarget(name, region or read_settings().region, host)
     target.cache_clear()
     connection.cache_clear()
-    for item in ITEMS:
-        item._connection = None
