@@ -7,6 +7,8 @@ reminder runs), so each (booking, kind) is claimed in the table before it is sen
    the invocation's own deadline. A marker in state `sent` means: done already, skip.
 2. send through SES.
 3. on success the marker becomes `sent`; on failure it is deleted, so the retry sends.
+   An e-mail SES refused MAX_ATTEMPTS times becomes `undeliverable` instead, and its
+   booking carries `undelivered_mail` for staff.
 
 A marker left `sending` by a crashed invocation expires with its lease, which ends when
 that invocation's time is up: the retry, which comes later, takes it over. Only a crash
@@ -137,7 +139,10 @@ def deliver(kind: Kind, booking: BookingItem, sending: Sending) -> Outcome:
     except SendFailed as failed:
         # Logged by reference: SES's own message would name the address.
         logger.warning("SES did not send the e-mail", extra={**log, "error_code": failed.code})
-        if failed.about_this_message and _failed_once_more(kind, booking) >= MAX_ATTEMPTS:
+        if (
+            failed.about_this_message
+            and mail_markers.count_failure(reference, kind, booking.expires_at) >= MAX_ATTEMPTS
+        ):
             return _give_up(kind, booking, failed.code)
         raise MailNotSent(reference, kind, failed.code) from None
     except Exception as error:
@@ -172,10 +177,6 @@ def _log_error(message: str, error: Exception, log: dict[str, str]) -> None:
     # Exception messages may quote data (an address, a name): the type and the place are
     # logged, the message is not.
     logger.error(message, extra={**log, "error_type": type(error).__name__, "where": _where(error)})
-
-
-def _failed_once_more(kind: Kind, booking: BookingItem) -> int:
-    return mail_markers.count_failure(booking.reference, kind, booking.expires_at)
 
 
 def _give_up(kind: Kind, booking: BookingItem, code: str) -> Outcome:
