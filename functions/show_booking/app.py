@@ -1,4 +1,6 @@
-"""GET /bookings/{reference}: a citizen looks at their booking (token in X-Booking-Token)."""
+"""GET /bookings/{reference}: a citizen looks at their booking (token in X-Booking-Token);
+GET /bookings/{reference}/calendar.ics: the same booking as a calendar file, for the page's
+"In den Kalender eintragen"."""
 
 from dataclasses import asdict
 
@@ -6,7 +8,9 @@ from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import Response
 
 from http_api import create_api, entry_point, respond
-from terminbuchung import bookings
+from terminbuchung import bookings, clock
+from terminbuchung.config import site_config
+from terminbuchung.mail.calendar_invite import organizer_address
 from terminbuchung.references import secret_key
 
 logger = Logger()
@@ -14,10 +18,35 @@ tracer = Tracer()
 app = create_api(logger)
 
 
+def _token() -> str:
+    return app.current_event.headers.get("x-booking-token") or ""
+
+
 @app.get("/bookings/<reference>")
 def show_booking(reference: str) -> Response[str]:
-    token = app.current_event.headers.get("x-booking-token") or ""
-    return respond(200, asdict(bookings.show(reference, token, secret_key())))
+    return respond(200, asdict(bookings.show(reference, _token(), secret_key())))
+
+
+@app.get("/bookings/<reference>/calendar.ics")
+def calendar_file(reference: str) -> Response[str]:
+    name, content = bookings.calendar(
+        reference,
+        _token(),
+        secret_key(),
+        site=site_config(),
+        organizer=organizer_address(),
+        now=clock.now(),
+    )
+    return Response(
+        status_code=200,
+        content_type="text/calendar; charset=utf-8",
+        body=content,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            # Personal data (name, e-mail address): no cache may keep it.
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 lambda_handler = entry_point(app, logger, tracer)
