@@ -4,7 +4,8 @@
  * Plain JavaScript, no build step: the county copies this file, terminbuchung.css and the
  * element <div id="terminbuchung" data-api-base="…" data-privacy-url="…"> onto its page.
  * The page talks only to the public API (GET /locations, GET …/slots, POST /bookings,
- * GET /bookings/{reference}, POST /bookings/{reference}/cancel).
+ * GET /bookings/{reference}, GET /bookings/{reference}/calendar.ics,
+ * POST /bookings/{reference}/cancel).
  *
  * Accessibility: every step is a <section> whose heading gets the focus when the step
  * opens; status messages go to a polite live region; form errors are shown at their field
@@ -156,10 +157,11 @@
     }
   }
 
-  async function api(method, path, body, headers) {
+  // The answer's body as a Blob if it is a success; else the API's error, or one of ours.
+  async function request(method, path, body, headers, accept) {
     const init = {
       method: method,
-      headers: Object.assign({ Accept: "application/json" }, headers || {}),
+      headers: Object.assign({ Accept: accept }, headers || {}),
       credentials: "omit",
       cache: "no-store",
     };
@@ -176,24 +178,19 @@
       }, REQUEST_TIMEOUT_MS);
     }
     let response;
-    let text;
+    let content;
     try {
       response = await fetch(config.apiBase + path, init);
-      text = await response.text();
+      content = await response.blob();
     } catch (failure) {
       throw new ApiError(0, { code: "network", message: MESSAGES.network, field: null });
     } finally {
       window.clearTimeout(timer);
     }
-    let data = null;
-    try {
-      data = text ? JSON.parse(text) : null;
-    } catch (notJson) {
-      data = null;
-    }
     if (response.ok) {
-      return data;
+      return content;
     }
+    const data = parseJson(await content.text());
     if (data && data.error && data.error.message) {
       throw new ApiError(response.status, data.error);
     }
@@ -202,6 +199,28 @@
       message: MESSAGES.unexpected,
       field: null,
     });
+  }
+
+  function parseJson(text) {
+    try {
+      return text ? JSON.parse(text) : null;
+    } catch (notJson) {
+      return null;
+    }
+  }
+
+  async function api(method, path, body, headers) {
+    const content = await request(method, path, body, headers, "application/json");
+    return parseJson(await content.text());
+  }
+
+  // A file the API answers (GET), e.g. the calendar file, as a Blob of its content type.
+  function download(path, headers, accept) {
+    return request("GET", path, undefined, headers, accept);
+  }
+
+  function apiUrl(path) {
+    return new URL(config.apiBase + path, window.location.href).href;
   }
 
   // --- state of the booking in progress ---
@@ -1119,7 +1138,7 @@
         "Bitte kommen Sie pünktlich. Wenn Sie nicht kommen können, sagen Sie den Termin bitte ab – dann bekommt jemand anderes Ihren Termin."
       ),
       buttonRow(
-        calendarLink(booking, booking.location, booking.service),
+        calendarLink(booking.reference, booking.token),
         el("a", { href: manageUrl(booking.reference, booking.token), class: "tb-link-button" }, "Termin ansehen oder absagen")
       ),
       el(
@@ -1172,82 +1191,72 @@
     );
   }
 
-  // --- "add to calendar": an iCalendar file made in the browser (RFC 5545) ---
+  // --- "In den Kalender eintragen": the API's calendar file for the booking, the very one
+  // the e-mail carries (same UID, title and times), so the cancellation e-mail also removes
+  // the event saved from here.
+  //
+  // A plain link cannot send the token, and the token must not go into a URL (server logs),
+  // so a click fetches the file with the X-Booking-Token header and saves it through a blob:
+  // URL. Downloads are not governed by the Content Security Policy: no directive is needed.
 
-  function icsText(value) {
-    return String(value)
-      .replace(/\\/g, "\\\\")
-      .replace(/;/g, "\\;")
-      .replace(/,/g, "\\,")
-      .replace(/\r?\n/g, "\\n");
-  }
+  // How long the saved file's blob: URL lives: a browser may read it after click() returned.
+  const BLOB_LIFETIME_MS = 60000;
 
-  function icsTime(iso) {
-    return new Date(iso).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
-  }
-
-  function foldLine(line) {
-    // Lines longer than 75 octets are folded; never inside a UTF-8 character.
-    const encoder = new TextEncoder();
-    const parts = [];
-    let current = "";
-    let size = 0;
-    for (const char of line) {
-      const bytes = encoder.encode(char).length;
-      const limit = parts.length === 0 ? 75 : 74;
-      if (size + bytes > limit) {
-        parts.push(current);
-        current = "";
-        size = 0;
-      }
-      current += char;
-      size += bytes;
-    }
-    parts.push(current);
-    return parts.join("\r\n ");
-  }
-
-  function calendarFile(booking, location, service) {
-    const description = ["Buchungsnummer: " + booking.reference];
-    if (service && service.what_to_bring && service.what_to_bring.length) {
-      description.push("Bitte mitbringen: " + service.what_to_bring.join("; "));
-    }
-    description.push("Absagen: mit dem Link aus Ihrer Bestätigungs-E-Mail.");
-    const lines = [
-      "BEGIN:VCALENDAR",
-      "VERSION:2.0",
-      "PRODID:-//Jobcenter Oberhavel//Terminbuchung//DE",
-      "CALSCALE:GREGORIAN",
-      "METHOD:PUBLISH",
-      "BEGIN:VEVENT",
-      "UID:" + booking.reference + "@terminbuchung.oberhavel.de",
-      "DTSTAMP:" + icsTime(new Date().toISOString()),
-      "DTSTART:" + icsTime(booking.start),
-      "DTEND:" + icsTime(booking.end),
-      "SUMMARY:" + icsText("Termin im Jobcenter" + (service ? ": " + service.name : "")),
-      "LOCATION:" + icsText(location ? location.name + ", " + location.address : booking.location),
-      "DESCRIPTION:" + icsText(description.join("\n")),
-      "STATUS:CONFIRMED",
-      "TRANSP:OPAQUE",
-      "END:VEVENT",
-      "END:VCALENDAR",
-    ];
-    return lines.map(foldLine).join("\r\n") + "\r\n";
-  }
-
-  function calendarLink(booking, location, service) {
-    const text = calendarFile(booking, location, service);
-    return el(
+  function calendarLink(reference, token) {
+    const path = "/bookings/" + encodeURIComponent(reference) + "/calendar.ics";
+    const name = "Termin-Jobcenter-" + reference + ".ics";
+    const problem = el("div", { "data-tb-calendar-error": "" });
+    const link = el(
       "a",
       {
         class: "tb-link-button",
-        href: "data:text/calendar;charset=utf-8," + encodeURIComponent(text),
-        download: "Termin-Jobcenter-" + booking.reference + ".ics",
+        // The file's address at the API; followed without the token it is not found.
+        href: apiUrl(path),
+        download: name,
         "data-tb-calendar": "",
       },
       "In den Kalender eintragen",
       el("span", { class: "tb-visually-hidden" }, " (Datei im Format ics)")
     );
+    let loading = false;
+    link.addEventListener("click", async function (event) {
+      event.preventDefault();
+      if (loading) {
+        return;
+      }
+      loading = true;
+      try {
+        const file = await download(path, { "X-Booking-Token": token }, "text/calendar");
+        problem.replaceChildren();
+        save(file, name, link);
+      } catch (error) {
+        showProblem(problem, link, error.message);
+      } finally {
+        loading = false;
+      }
+    });
+    return link;
+  }
+
+  function save(file, name, next) {
+    const url = URL.createObjectURL(file);
+    const anchor = el("a", { href: url, download: name, hidden: true });
+    next.after(anchor);
+    anchor.click();
+    anchor.remove();
+    window.setTimeout(function () {
+      URL.revokeObjectURL(url);
+    }, BLOB_LIFETIME_MS);
+  }
+
+  // Below the row of buttons the link stands in; the focus stays on the link.
+  function showProblem(problem, link, message) {
+    const row = link.closest(".tb-actions") || link;
+    if (!problem.isConnected) {
+      row.after(problem);
+    }
+    problem.replaceChildren(notice("error", el("p", {}, message)));
+    announce(message);
   }
 
   // --- the manage view, opened from the link in the e-mail ---
@@ -1434,7 +1443,7 @@
     });
     add(
       current.section,
-      buttonRow(calendarLink(booking, known.location, known.service), cancelButton),
+      buttonRow(calendarLink(booking.reference, link.token), cancelButton),
       question
     );
     show(current);

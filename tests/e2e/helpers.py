@@ -1,6 +1,7 @@
 """What the browser tests share: German dates as the page writes them, the API from outside."""
 
 import re
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -111,6 +112,38 @@ def fill_slot(site_url: str, start: str) -> int:
             return booked
         assert answer.status_code == 201, answer.text
         booked += 1
+
+
+def calendar_file(site_url: str, reference: str, token: str) -> str:
+    """The booking's .ics as the API serves it to the page."""
+    answer = requests.get(
+        f"{site_url}/bookings/{reference}/calendar.ics",
+        headers={"X-Booking-Token": token},
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    return answer.content.decode("utf-8")
+
+
+def event_lines(ics: str) -> list[str]:
+    """A calendar file's content lines, unfolded, but for DTSTAMP (when each copy was made):
+    what two copies of one event share."""
+    unfolded = ics.replace("\r\n", "\n").replace("\n ", "")
+    return [line for line in unfolded.split("\n") if not line.startswith("DTSTAMP:")]
+
+
+def e_mail(site_url: str, to: str, subject_starts: str, seconds: float = 20) -> dict[str, Any]:
+    """The one e-mail to `to` whose subject starts so, once the stream has delivered it."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        outbox = requests.get(f"{site_url}/_dev/outbox", timeout=10).json()
+        found = [m for m in outbox if to in m["to"] and m["subject"].startswith(subject_starts)]
+        if found:
+            (mail,) = found
+            return dict(mail)
+        time.sleep(0.2)
+    raise AssertionError(f"no e-mail '{subject_starts}…' to {to}")
 
 
 def manage_link(url: str) -> tuple[str, str]:

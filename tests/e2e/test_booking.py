@@ -2,10 +2,12 @@
 
 import re
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from terminbuchung.clock import BERLIN
 from tests.e2e.conftest import (
     BrowserErrors,
     assert_no_horizontal_scrolling,
@@ -15,6 +17,9 @@ from tests.e2e.conftest import (
 )
 from tests.e2e.helpers import (
     REFERENCE,
+    calendar_file,
+    e_mail,
+    event_lines,
     expect_step,
     field_error,
     fill_slot,
@@ -141,7 +146,8 @@ def test_whole_booking_flow(sized_page: Page, site_url: str) -> None:
     check_accessibility(page, "4 Bestätigung")
     screenshot(page, "4-bestaetigung")
 
-    # The calendar file is made in the browser; its times are the booked ones, in UTC.
+    # The calendar file comes from the API: the e-mail's invitation, at the booked local
+    # time in Berlin (with its time zone), under the e-mail's title.
     with page.expect_download() as download_info:
         page.get_by_role("link", name="In den Kalender eintragen").click()
     download = download_info.value
@@ -150,9 +156,10 @@ def test_whole_booking_flow(sized_page: Page, site_url: str) -> None:
     assert ics.startswith("BEGIN:VCALENDAR\r\n")
     assert ics.endswith("END:VCALENDAR\r\n")
     unfolded = ics.replace("\r\n ", "")
-    utc_start = re.sub(r"[-:]", "", start_in_utc(start))
-    assert f"DTSTART:{utc_start}" in unfolded
-    assert "SUMMARY:Termin im Jobcenter: Persönliche Beratung" in unfolded
+    assert f"DTSTART;TZID=Europe/Berlin:{start_in_berlin(start)}" in unfolded
+    assert "METHOD:REQUEST" in unfolded
+    assert f"UID:{reference}@terminbuchung.oberhavel.de" in unfolded
+    assert "SUMMARY:Jobcenter Oberhavel: Persönliche Beratung" in unfolded
     assert "LOCATION:Servicecenter Oranienburg\\, Adolf-Dechert-Straße 1\\, 16515" in unfolded
     assert f"Buchungsnummer: {reference}" in unfolded
     assert all(len(line.encode()) <= 75 for line in ics.split("\r\n"))
@@ -167,11 +174,14 @@ def test_whole_booking_flow(sized_page: Page, site_url: str) -> None:
     assert stored["name"] == "Erika Mustermann"
     assert stored["start"] == start
 
+    # The downloaded file is the API's, and the same event as the confirmation e-mail's.
+    assert event_lines(ics) == event_lines(calendar_file(site_url, reference, token))
+    (attachment,) = e_mail(site_url, email, "Ihr Termin im Jobcenter Oberhavel am ")["attachments"]
+    assert event_lines(ics) == event_lines(attachment["content"])
 
-def start_in_utc(start: str) -> str:
-    from datetime import UTC, datetime
 
-    return f"{datetime.fromisoformat(start).astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
+def start_in_berlin(start: str) -> str:
+    return f"{datetime.fromisoformat(start).astimezone(BERLIN):%Y%m%dT%H%M%S}"
 
 
 def test_seat_taken_between_choosing_and_submitting(page_both_widths: Page, site_url: str) -> None:

@@ -10,7 +10,14 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import CountySite, check_accessibility
-from tests.e2e.helpers import expect_step, manage_link, show_booking, unique_email
+from tests.e2e.helpers import (
+    calendar_file,
+    event_lines,
+    expect_step,
+    manage_link,
+    show_booking,
+    unique_email,
+)
 
 WEB = Path(__file__).resolve().parents[2] / "web"
 
@@ -86,11 +93,21 @@ def test_embedded_on_the_county_site_with_the_api_elsewhere(
     expect_step(page, "Ihr Termin ist gebucht")
     check_accessibility(page, "Eingebettet: Bestätigung")
 
+    # The calendar file comes from the API on its origin, and is saved on the county's page.
+    reference = page.locator("[data-tb-reference]").inner_text()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="In den Kalender eintragen").click()
+    download = download_info.value
+    assert download.suggested_filename == f"Termin-Jobcenter-{reference}.ics"
+    ics = download.path().read_bytes().decode("utf-8")
+
     # The manage link points to the county's page, and works there across origins.
     href = page.get_by_role("link", name="Termin ansehen oder absagen").get_attribute("href")
     assert href is not None
     assert href.startswith(f"{url}#reference=")
-    reference, token = manage_link(href)
+    link_reference, token = manage_link(href)
+    assert link_reference == reference
+    assert event_lines(ics) == event_lines(calendar_file(site_url, reference, token))
     page.goto(href)
     expect_step(page, "Ihr Termin", focused=False)
     page.get_by_role("button", name="Termin absagen", exact=True).click()

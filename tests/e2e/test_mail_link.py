@@ -2,27 +2,18 @@
 booking on the page; cancelling there brings the cancellation e-mail."""
 
 import re
-import time
-from typing import Any
 
-import requests
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
-from tests.e2e.helpers import book, expect_step, free_slots, manage_link, unique_email
-
-
-def e_mail(site_url: str, to: str, subject_starts: str, seconds: float = 20) -> dict[str, Any]:
-    """The one e-mail to `to` whose subject starts so, once the stream has delivered it."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        outbox = requests.get(f"{site_url}/_dev/outbox", timeout=10).json()
-        found = [m for m in outbox if to in m["to"] and m["subject"].startswith(subject_starts)]
-        if found:
-            (mail,) = found
-            return dict(mail)
-        time.sleep(0.2)
-    raise AssertionError(f"no e-mail '{subject_starts}…' to {to}")
+from tests.e2e.helpers import (
+    book,
+    e_mail,
+    expect_step,
+    free_slots,
+    manage_link,
+    unique_email,
+)
 
 
 def test_the_link_in_the_confirmation_opens_the_booking_and_cancelling_e_mails_again(

@@ -2,10 +2,17 @@
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import assert_no_horizontal_scrolling, check_accessibility, screenshot
+from tests.e2e.conftest import (
+    BrowserErrors,
+    assert_no_horizontal_scrolling,
+    check_accessibility,
+    screenshot,
+)
 from tests.e2e.helpers import (
     Booking,
     book,
+    calendar_file,
+    event_lines,
     expect_step,
     free_slots,
     german_day,
@@ -107,3 +114,45 @@ def test_the_link_opens_the_manage_view_on_a_page_already_open(page: Page, site_
     )
     expect_step(page, "Ihr Termin")
     expect(page.locator("[data-tb-view=manage]")).to_contain_text(booking.reference)
+
+
+def test_the_manage_view_downloads_the_api_s_calendar_file(page: Page, site_url: str) -> None:
+    booking = booked_by_api(site_url, 18)
+    page.goto(e_mail_link(site_url, booking))
+    expect_step(page, "Ihr Termin", focused=False)
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="In den Kalender eintragen").click()
+
+    download = download_info.value
+    assert download.suggested_filename == f"Termin-Jobcenter-{booking.reference}.ics"
+    ics = download.path().read_bytes().decode("utf-8")
+    assert "METHOD:REQUEST\r\n" in ics
+    assert event_lines(ics) == event_lines(
+        calendar_file(site_url, booking.reference, booking.token)
+    )
+
+
+def test_a_calendar_file_that_cannot_be_fetched_says_so_and_can_be_fetched_again(
+    page: Page, site_url: str, browser_errors: BrowserErrors
+) -> None:
+    browser_errors.provoked += ["net::ERR_CONNECTION_RESET"]
+    booking = booked_by_api(site_url, 20)
+    page.goto(e_mail_link(site_url, booking))
+    expect_step(page, "Ihr Termin", focused=False)
+    calendar = f"{site_url}/bookings/{booking.reference}/calendar.ics"
+    page.route(calendar, lambda route: route.abort("connectionreset"))
+    link = page.get_by_role("link", name="In den Kalender eintragen")
+
+    link.click()
+
+    problem = page.locator("[data-tb-calendar-error] [data-tb-notice=error]")
+    expect(problem).to_contain_text("Die Verbindung zum Server ist gestört.")
+    expect(status_text(page)).to_contain_text("Die Verbindung zum Server ist gestört.")
+    check_accessibility(page, "Verwalten: Kalenderdatei nicht geladen")
+
+    page.unroute(calendar)
+    with page.expect_download() as download_info:
+        link.click()
+    assert download_info.value.suggested_filename == f"Termin-Jobcenter-{booking.reference}.ics"
+    expect(problem).to_have_count(0)

@@ -19,9 +19,11 @@ from hypothesis import strategies as st
 from icalendar import Calendar, Event
 
 from infra.local.http_events import http_api_event, http_response
+from infra.template import ROOT
 from terminbuchung import closures
 from terminbuchung.clock import BERLIN
 from terminbuchung.config import SiteConfig
+from terminbuchung.mail.calendar_invite import event_uid
 from terminbuchung.references import cancel_token
 from tests.api_client import ApiClient
 from tests.unit.mail.conftest import Mailroom, mail_env, mailroom  # noqa: F401  (fixtures)
@@ -180,6 +182,22 @@ def test_a_booking_the_office_called_off_downloads_the_notice_s_cancel(
     assert answer.status == 200
     assert_same_event(answer.body, attachment_of(notice))
     assert Calendar.from_ical(answer.body).method == "CANCEL"
+
+
+def test_the_booking_page_s_download_names_the_same_event(api: ApiClient, room: Mailroom) -> None:
+    """A CANCEL from the e-mail must also remove the event the page let the citizen save.
+
+    (Moved from tests/unit/mail/test_calendar_invite.py, which read the UID off the page's
+    own .ics builder; the page has none now and downloads this route's file.)
+    """
+    page = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "web").rglob("*.js"))
+    assert "/calendar.ics" in page, "the booking page no longer downloads the API's file"
+    assert "UID:" not in page, "the booking page builds a calendar file of its own again"
+    made = book(api)
+
+    answer = download(api, made["reference"], made["cancel_token"])
+
+    assert the_event(answer.body).uid == event_uid(made["reference"])
 
 
 def test_the_reference_as_typed_on_the_phone_downloads_under_its_proper_name(

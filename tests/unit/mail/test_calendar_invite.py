@@ -1,16 +1,14 @@
 """The .ics file: local times with a VTIMEZONE, also on the days the clocks change."""
 
-import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from icalendar import Calendar
 
-from infra.template import ROOT
 from terminbuchung import clock
 from terminbuchung.clock import BERLIN
 from terminbuchung.config import load_site_config, site_config
-from terminbuchung.mail.calendar_invite import calendar_invite, event_uid
+from terminbuchung.mail.calendar_invite import calendar_invite
 from terminbuchung.mail.letters import Appointment
 from terminbuchung.release import release_slots
 from tests.api_client import ApiClient
@@ -122,11 +120,3 @@ def test_a_booking_on_the_night_the_clocks_go_back_is_invited_at_its_local_time(
     wall = datetime(2026, 10, 25, 9, 30)
     assert offset_by_the_calendar_s_own_timezone(ics, wall) == timedelta(hours=1)
     assert event.end == datetime(2026, 10, 25, 10, 0, tzinfo=BERLIN)
-
-
-def test_the_booking_page_s_download_names_the_same_event() -> None:
-    """A CANCEL from the e-mail must also remove the event the page let the citizen save."""
-    page = (ROOT / "web" / "terminbuchung.js").read_text(encoding="utf-8")
-    match = re.search(r'"UID:" \+ booking\.reference \+ "@([^"]+)"', page)
-    assert match, "the booking page no longer builds the UID from the reference"
-    assert event_uid("K7QP-3XMA") == f"K7QP-3XMA@{match.group(1)}"
