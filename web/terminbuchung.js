@@ -561,32 +561,33 @@
 
   // --- 1. the service centre ---
 
-  async function start() {
-    showLoading("Die Terminbuchung wird geladen …");
-    try {
-      const answer = await api("GET", "/locations");
-      state.locations = answer.locations || [];
-      state.contact = answer.contact || null;
-    } catch (error) {
-      showFailure(error, start);
-      return;
-    }
-    if (state.locations.length === 0) {
-      const current = view("none", "Zurzeit keine Online-Termine");
-      add(
-        current.section,
-        el("p", {}, "Im Moment können Sie keine Termine online buchen."),
-        contactBlock()
-      );
-      show(current);
-      return;
-    }
-    if (state.locations.length === 1) {
-      state.location = state.locations[0];
-      chooseServiceOrSkip();
-    } else {
-      showLocations();
-    }
+  function start() {
+    load(
+      "Die Terminbuchung wird geladen …",
+      async function () {
+        const answer = await api("GET", "/locations");
+        state.locations = answer.locations || [];
+        state.contact = answer.contact || null;
+      },
+      function () {
+        if (state.locations.length === 0) {
+          const current = view("none", "Zurzeit keine Online-Termine");
+          add(
+            current.section,
+            el("p", {}, "Im Moment können Sie keine Termine online buchen."),
+            contactBlock()
+          );
+          show(current);
+          return;
+        }
+        if (state.locations.length === 1) {
+          state.location = state.locations[0];
+          chooseServiceOrSkip();
+        } else {
+          showLocations();
+        }
+      }
+    );
   }
 
   // A step that asks for one of `items` by id: an error at the group if none is chosen.
@@ -716,17 +717,10 @@
     );
   }
 
-  async function loadDays(message) {
-    showLoading("Freie Termine werden geladen …");
-    try {
-      await loadSlots();
-    } catch (error) {
-      showFailure(error, function () {
-        loadDays(message);
-      });
-      return;
-    }
-    showDays(message);
+  function loadDays(message) {
+    load("Freie Termine werden geladen …", loadSlots, function () {
+      showDays(message);
+    });
   }
 
   function chosenSummary() {
@@ -1085,21 +1079,15 @@
     showErrors(form, [{ field: field, message: message }]);
   }
 
-  async function reloadTimes(message) {
-    showLoading("Freie Termine werden neu geladen …");
-    try {
-      await loadSlots();
-    } catch (failure) {
-      showFailure(failure, function () {
-        reloadTimes(message);
-      });
-      return;
-    }
-    if (state.day && days().has(state.day)) {
-      showTimes(message + " Die Uhrzeiten unten sind jetzt noch frei.");
-    } else {
-      showDays(message + " An diesem Tag ist keine Uhrzeit mehr frei.");
-    }
+  // Someone else was faster: the times that are free now, or the days if none is left.
+  function reloadTimes(message) {
+    load("Freie Termine werden neu geladen …", loadSlots, function () {
+      if (state.day && days().has(state.day)) {
+        showTimes(message + " Die Uhrzeiten unten sind jetzt noch frei.");
+      } else {
+        showDays(message + " An diesem Tag ist keine Uhrzeit mehr frei.");
+      }
+    });
   }
 
   function restartWith(message) {
@@ -1300,7 +1288,8 @@
         state.locations = (answer && answer.locations) || [];
         state.contact = (answer && answer.contact) || null;
       } catch (error) {
-        // Only the phone number is missing then; the notice itself matters more.
+        // Only the phone number is missing then; the notice itself matters more. So no
+        // failure view with "try again" here, unlike the other loads.
       }
     }
     const current = view("link-incomplete", "Der Link ist unvollständig");
@@ -1341,40 +1330,50 @@
     state.confirmation = null;
   }
 
-  async function manage(link) {
-    showLoading("Ihr Termin wird geladen …");
+  function manage(link) {
+    load(
+      "Ihr Termin wird geladen …",
+      function () {
+        return fetchBooking(link);
+      },
+      function (found) {
+        if (!found.notFound) {
+          showBooking(found.booking, link);
+          return;
+        }
+        const current = view("manage-not-found", "Buchung nicht gefunden");
+        add(
+          current.section,
+          notice("error", el("p", {}, found.notFound.message)),
+          contactBlock(),
+          buttonRow(newBookingLink())
+        );
+        show(current);
+        announce(found.notFound.message);
+      }
+    );
+  }
+
+  // The booking, or that there is none for this link; any other failure is thrown (and
+  // offered again). The locations only add names, address and phone number.
+  async function fetchBooking(link) {
     const results = await Promise.allSettled([
       api("GET", "/bookings/" + encodeURIComponent(link.reference), undefined, {
         "X-Booking-Token": link.token,
       }),
-      // Names, address and phone number; the booking itself is what counts.
       api("GET", "/locations"),
     ]);
     if (results[1].status === "fulfilled" && results[1].value) {
       state.locations = results[1].value.locations || [];
       state.contact = results[1].value.contact || null;
     }
-    if (results[0].status === "rejected") {
-      const error = results[0].reason;
-      if (error.code === "booking_not_found") {
-        const current = view("manage-not-found", "Buchung nicht gefunden");
-        add(
-          current.section,
-          notice("error", el("p", {}, error.message)),
-          contactBlock(),
-          buttonRow(newBookingLink())
-        );
-        show(current);
-        announce(error.message);
-      } else {
-        showFailure(error, function () {
-          manage(link);
-        });
-      }
-      return;
+    if (results[0].status === "fulfilled") {
+      return { booking: results[0].value };
     }
-    const booking = results[0].value;
-    showBooking(booking, link);
+    if (results[0].reason.code === "booking_not_found") {
+      return { notFound: results[0].reason };
+    }
+    throw results[0].reason;
   }
 
   function describeBooking(booking) {
@@ -1542,7 +1541,24 @@
     announce("Ihr Termin ist abgesagt.");
   }
 
-  // --- when the API cannot be reached ---
+  // --- loading, and when the API cannot be reached ---
+
+  // What every step does that needs the API first: "loading" while `work` runs; if it
+  // fails, the failure view, whose button runs all of it again. `then` gets what `work`
+  // returned; its own errors are no loading errors, so it runs outside the try.
+  async function load(text, work, then) {
+    showLoading(text);
+    let result;
+    try {
+      result = await work();
+    } catch (error) {
+      showFailure(error, function () {
+        load(text, work, then);
+      });
+      return;
+    }
+    then(result);
+  }
 
   function showFailure(error, retry) {
     const current = view("failure", "Das hat leider nicht geklappt");
