@@ -1,7 +1,8 @@
 """The widget on the county's own page, calling the API on another origin (CORS).
 
 The county's site is a second web server on this machine (another origin); it serves a
-page as the county's editor would write it and copies of terminbuchung.js and .css.
+page as the county's editor would write it and copies of the widget's files as web/README.md
+lists them: terminbuchung.css, the entry module terminbuchung.js and its folder terminbuchung/.
 """
 
 import shutil
@@ -42,7 +43,7 @@ def county_page(api_base: str, privacy_url: str) -> str:
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>Arbeitsuchende – Landkreis Oberhavel</title>
   <link rel="stylesheet" href="/terminbuchung/terminbuchung.css">
-  <script src="/terminbuchung/terminbuchung.js" defer></script>
+  <script type="module" src="/terminbuchung/terminbuchung.js"></script>
 </head>
 <body>
   <main>
@@ -59,6 +60,10 @@ def publish(county: CountySite, api_base: str, privacy_url: str) -> str:
     (county.folder / "terminbuchung").mkdir(exist_ok=True)
     for name in ("terminbuchung.js", "terminbuchung.css"):
         shutil.copy(WEB / name, county.folder / "terminbuchung" / name)
+    # The modules the entry imports, from the folder next to it.
+    shutil.copytree(
+        WEB / "terminbuchung", county.folder / "terminbuchung" / "terminbuchung", dirs_exist_ok=True
+    )
     (county.folder / "Arbeitsuchende.html").write_text(
         county_page(api_base, privacy_url), encoding="utf-8"
     )

@@ -1,6 +1,7 @@
 """The local stack serves the page next to the API (`make dev`), and nothing else."""
 
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -8,6 +9,8 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import BrowserErrors, CountySite
 from tests.e2e.helpers import expect_step
+
+WEB = Path(__file__).resolve().parents[2] / "web"
 
 
 def test_the_page_is_served_at_the_root(site_url: str) -> None:
@@ -22,6 +25,11 @@ def test_the_page_is_served_at_the_root(site_url: str) -> None:
     assert script.headers["X-Content-Type-Options"] == "nosniff"
     style = requests.get(f"{site_url}/terminbuchung.css", timeout=10)
     assert style.headers["Content-Type"] == "text/css; charset=utf-8"
+    # The modules the entry imports, from its folder, as JavaScript (browsers insist).
+    for module in sorted((WEB / "terminbuchung").glob("*.js")):
+        answer = requests.get(f"{site_url}/terminbuchung/{module.name}", timeout=10)
+        assert answer.status_code == 200, module.name
+        assert answer.headers["Content-Type"] == "text/javascript; charset=utf-8"
 
     head = requests.head(f"{site_url}/index.html", timeout=10)
     assert head.status_code == 200

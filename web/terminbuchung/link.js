@@ -1,0 +1,94 @@
+// What the URL fragment asks for: the manage view when the e-mail's link opened the page
+// (#reference=…&token=…, in the fragment so no server log sees them), a notice when that
+// link lost a part, else the booking.
+
+import { api } from "./api.js";
+import { add, el } from "./dom.js";
+import {
+  announce,
+  buttonRow,
+  contactBlock,
+  notice,
+  show,
+  showLoading,
+  state,
+  view,
+} from "./page.js";
+import { manage, newBookingLink } from "./manage.js";
+import { start } from "./step-location.js";
+
+const LINK_INCOMPLETE =
+  "Der Link zu Ihrem Termin ist unvollständig. Bitte öffnen Sie ihn noch einmal direkt aus Ihrer E-Mail. Wenn Sie den Link kopieren, kopieren Sie ihn bitte ganz.";
+
+// A reference as the API issues it (no 0/O, 1/I/L), in any case, the dash optional.
+const REFERENCE_PATTERN = /^[2-9A-HJKMNP-Z]{4}-?[2-9A-HJKMNP-Z]{4}$/;
+// The token is URL-safe Base64. Anything else is no token, and text outside Latin-1 or
+// with a line break cannot even go into the request header: fetch() throws a TypeError.
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,200}={0,2}$/;
+
+// null if the fragment is no link to a booking at all (neither reference nor token, e.g. an
+// anchor on the county's page); { incomplete: true } if a part is missing or damaged (a
+// mail program wrapped the long link, a copy lost its end); else reference and token.
+function linkFromFragment() {
+  const params = new URLSearchParams(window.location.hash.replace(/^#/, ""));
+  if (!params.has("reference") && !params.has("token")) {
+    return null;
+  }
+  const reference = (params.get("reference") || "").trim().toUpperCase();
+  const token = (params.get("token") || "").trim();
+  if (!REFERENCE_PATTERN.test(reference) || !TOKEN_PATTERN.test(token)) {
+    return { incomplete: true };
+  }
+  return { reference: reference, token: token };
+}
+
+function openLink(link) {
+  if (link.incomplete) {
+    showIncompleteLink();
+  } else {
+    manage(link);
+  }
+}
+
+async function showIncompleteLink() {
+  if (!state.contact) {
+    showLoading("Die Terminbuchung wird geladen …");
+    try {
+      const answer = await api("GET", "/locations");
+      state.locations = (answer && answer.locations) || [];
+      state.contact = (answer && answer.contact) || null;
+    } catch (error) {
+      // Only the phone number is missing then; the notice itself matters more. So no
+      // failure view with "try again" here, unlike the other loads.
+    }
+  }
+  const current = view("link-incomplete", "Der Link ist unvollständig");
+  add(
+    current.section,
+    notice("error", el("p", {}, LINK_INCOMPLETE)),
+    contactBlock(),
+    buttonRow(newBookingLink())
+  );
+  show(current);
+  announce(LINK_INCOMPLETE);
+}
+
+// The first view: the manage view when the e-mail's link opened the page, else the booking.
+export function route() {
+  const link = linkFromFragment();
+  if (link) {
+    openLink(link);
+  } else {
+    start();
+  }
+}
+
+// A manage link opened while the page is open already (the fragment changed).
+export function followLinks() {
+  window.addEventListener("hashchange", function () {
+    const link = linkFromFragment();
+    if (link) {
+      openLink(link);
+    }
+  });
+}

@@ -1,0 +1,258 @@
+// The manage view, opened from the link in the e-mail: the booking, its calendar file, and
+// cancelling it.
+
+import { api } from "./api.js";
+import { calendarLink } from "./calendar.js";
+import { formatWhen } from "./dates.js";
+import { add, el, uniqueId } from "./dom.js";
+import {
+  announce,
+  buttonRow,
+  contactBlock,
+  load,
+  notice,
+  show,
+  state,
+  ui,
+  view,
+} from "./page.js";
+import { start } from "./step-location.js";
+import { bookingSummary, whatToBring } from "./summary.js";
+
+export function manage(link) {
+  load(
+    "Ihr Termin wird geladen …",
+    function () {
+      return fetchBooking(link);
+    },
+    function (found) {
+      if (!found.notFound) {
+        showBooking(found.booking, link);
+        return;
+      }
+      const current = view("manage-not-found", "Buchung nicht gefunden");
+      add(
+        current.section,
+        notice("error", el("p", {}, found.notFound.message)),
+        contactBlock(),
+        buttonRow(newBookingLink())
+      );
+      show(current);
+      announce(found.notFound.message);
+    }
+  );
+}
+
+// The booking, or that there is none for this link; any other failure is thrown (and
+// offered again). The locations only add names, address and phone number.
+async function fetchBooking(link) {
+  const results = await Promise.allSettled([
+    api("GET", "/bookings/" + encodeURIComponent(link.reference), undefined, {
+      "X-Booking-Token": link.token,
+    }),
+    api("GET", "/locations"),
+  ]);
+  if (results[1].status === "fulfilled" && results[1].value) {
+    state.locations = results[1].value.locations || [];
+    state.contact = results[1].value.contact || null;
+  }
+  if (results[0].status === "fulfilled") {
+    return { booking: results[0].value };
+  }
+  if (results[0].reason.code === "booking_not_found") {
+    return { notFound: results[0].reason };
+  }
+  throw results[0].reason;
+}
+
+export function newBookingLink(text) {
+  const here = window.location.href.split("#")[0];
+  return el(
+    "a",
+    {
+      href: here,
+      class: "tb-link-button",
+      onclick: function (event) {
+        // Leave the manage view without a reload, and drop the token from the address bar.
+        event.preventDefault();
+        window.history.pushState(null, "", here);
+        resetBooking();
+        start();
+      },
+    },
+    text || "Neuen Termin buchen"
+  );
+}
+
+function resetBooking() {
+  state.location = null;
+  state.service = null;
+  state.day = null;
+  state.slot = null;
+  state.confirmation = null;
+}
+
+function describeBooking(booking) {
+  const location = state.locations.find(function (candidate) {
+    return candidate.id === booking.location;
+  });
+  const service = location
+    ? location.services.find(function (candidate) {
+        return candidate.id === booking.service;
+      })
+    : null;
+  return { location: location || null, service: service || null };
+}
+
+function showBooking(booking, link) {
+  const known = describeBooking(booking);
+  const confirmed = booking.status === "confirmed";
+  const begun = new Date(booking.start).getTime() <= Date.now();
+  const title = confirmed ? "Ihr Termin" : "Dieser Termin ist abgesagt";
+  const current = view("manage", title);
+  if (booking.status === "cancelled") {
+    add(
+      current.section,
+      notice("info", el("p", {}, "Sie haben diesen Termin abgesagt. Er ist nicht mehr gültig."))
+    );
+  } else if (booking.status === "cancelled_by_office") {
+    add(
+      current.section,
+      notice(
+        "info",
+        el(
+          "p",
+          {},
+          "Das Jobcenter hat diesen Termin abgesagt. Bitte entschuldigen Sie. Sie können gern einen neuen Termin buchen."
+        )
+      )
+    );
+  }
+  add(current.section, bookingSummary(booking, known.location, known.service));
+  if (!confirmed) {
+    add(current.section, buttonRow(newBookingLink()));
+    show(current);
+    return;
+  }
+  add(current.section, whatToBring(known.service));
+  if (begun) {
+    add(
+      current.section,
+      notice(
+        "info",
+        el("p", {}, "Dieser Termin hat bereits begonnen und kann nicht mehr online abgesagt werden.")
+      ),
+      contactBlock()
+    );
+    show(current);
+    return;
+  }
+  const cancelButton = el(
+    "button",
+    { type: "button", class: "tb-button tb-button--warning" },
+    "Termin absagen"
+  );
+  const question = el("section", { class: "tb-confirm", hidden: true, "data-tb-confirm": "" });
+  cancelButton.addEventListener("click", function () {
+    askToCancel(question, cancelButton, booking, link);
+  });
+  add(
+    current.section,
+    buttonRow(calendarLink(booking.reference, link.token), cancelButton),
+    question
+  );
+  show(current);
+}
+
+function askToCancel(question, cancelButton, booking, link) {
+  const headingId = uniqueId("confirm");
+  const heading = el(
+    "h3",
+    { id: headingId, tabindex: "-1", class: "tb-heading" },
+    "Möchten Sie diesen Termin wirklich absagen?"
+  );
+  const progress = el("p", { class: "tb-progress", hidden: true }, "Ihr Termin wird abgesagt …");
+  const errorBox = el("div", { "data-tb-confirm-error": "" });
+  const yes = el(
+    "button",
+    { type: "button", class: "tb-button tb-button--warning" },
+    "Ja, Termin absagen"
+  );
+  const no = el(
+    "button",
+    { type: "button", class: "tb-button tb-button--secondary" },
+    "Nein, Termin behalten"
+  );
+  no.addEventListener("click", function () {
+    question.hidden = true;
+    question.replaceChildren();
+    cancelButton.hidden = false;
+    cancelButton.focus();
+  });
+  yes.addEventListener("click", async function () {
+    if (ui.busy) {
+      return;
+    }
+    ui.busy = true;
+    yes.setAttribute("aria-disabled", "true");
+    progress.hidden = false;
+    announce("Ihr Termin wird abgesagt …");
+    try {
+      const result = await api(
+        "POST",
+        "/bookings/" + encodeURIComponent(link.reference) + "/cancel",
+        { token: link.token }
+      );
+      showCancelled(Object.assign({}, booking, { status: result.status }));
+    } catch (error) {
+      progress.hidden = true;
+      yes.removeAttribute("aria-disabled");
+      errorBox.replaceChildren(notice("error", el("p", {}, error.message)));
+      announce(error.message);
+      if (error.code === "too_late" || error.code === "booking_not_found") {
+        yes.hidden = true;
+      }
+    } finally {
+      ui.busy = false;
+    }
+  });
+  question.setAttribute("aria-labelledby", headingId);
+  question.replaceChildren(
+    heading,
+    el(
+      "p",
+      {},
+      "Ihr Termin am " +
+        formatWhen(booking.start) +
+        " wird dann für andere frei. Sie können danach einen neuen Termin buchen."
+    ),
+    errorBox,
+    buttonRow(yes, no),
+    progress
+  );
+  question.hidden = false;
+  cancelButton.hidden = true;
+  heading.focus();
+}
+
+function showCancelled(booking) {
+  const known = describeBooking(booking);
+  const current = view("cancelled", "Ihr Termin ist abgesagt");
+  add(
+    current.section,
+    notice(
+      "success",
+      el(
+        "p",
+        {},
+        "Sie haben den Termin am " +
+          formatWhen(booking.start) +
+          " abgesagt. Der Termin ist jetzt wieder für andere frei."
+      )
+    ),
+    bookingSummary(booking, known.location, known.service),
+    buttonRow(newBookingLink())
+  );
+  show(current);
+  announce("Ihr Termin ist abgesagt.");
+}

@@ -1,0 +1,239 @@
+// The widget's frame: its element and settings, the state of the booking in progress, the
+// views (one <section> per step, its heading focused), the live region, and what every step
+// shows alike (notices, the contact block, buttons, loading and failure).
+
+import { MESSAGES, useApi } from "./api.js";
+import { add, el, uniqueId } from "./dom.js";
+
+// --- the element the county puts on its page, and its settings ---
+
+export const config = { apiBase: "", privacyUrl: "" };
+
+let app = null;
+let statusRegion = null;
+
+export function mount(root) {
+  root.classList.add("tb"); // the widget's styles are scoped to .tb
+  config.apiBase = (root.getAttribute("data-api-base") || "").trim().replace(/\/+$/, "");
+  config.privacyUrl = (root.getAttribute("data-privacy-url") || "").trim();
+  useApi(config.apiBase);
+
+  app = root.querySelector("[data-tb-app]");
+  if (!app) {
+    app = document.createElement("div");
+    app.setAttribute("data-tb-app", "");
+    root.appendChild(app);
+  }
+  app.classList.add("tb-app");
+  // The live region must exist before its text changes, or screen readers stay silent.
+  statusRegion = el("div", {
+    class: "tb-visually-hidden",
+    role: "status",
+    "aria-live": "polite",
+    "aria-atomic": "true",
+    "data-tb-status": "",
+  });
+  root.appendChild(statusRegion);
+}
+
+// --- state of the booking in progress ---
+
+export const state = {
+  locations: [],
+  contact: null,
+  location: null,
+  service: null,
+  slots: [],
+  day: null,
+  slot: null,
+  form: { name: "", email: "", phone: "", household_number: "", consent: false },
+  confirmation: null,
+};
+
+// A booking or a cancellation is on its way: a second click does nothing.
+export const ui = { busy: false };
+
+let firstView = true;
+let pendingNotice = null;
+
+// The next view opens with this error notice (e.g. when the booking starts over).
+export function noticeOnNextView(message) {
+  pendingNotice = message;
+}
+
+let announceTimer = null;
+export function announce(text) {
+  // Emptied first and refilled a moment later, so the same text is announced again.
+  statusRegion.textContent = "";
+  window.clearTimeout(announceTimer);
+  announceTimer = window.setTimeout(function () {
+    statusRegion.textContent = text;
+  }, 150);
+}
+
+// Stops what is about to be announced: the form's error summary speaks for itself.
+export function silence() {
+  window.clearTimeout(announceTimer);
+  statusRegion.textContent = "";
+}
+
+// --- views ---
+
+// The steps this booking goes through: a choice with one option is no step.
+export function stepsFor() {
+  const steps = [];
+  if (state.locations.length > 1) {
+    steps.push("location");
+  }
+  const services = state.location
+    ? state.location.services
+    : state.locations.flatMap(function (location) {
+        return location.services;
+      });
+  if (services.length > 1) {
+    steps.push("service");
+  }
+  steps.push("day", "time", "details");
+  return steps;
+}
+
+export function view(name, title, step) {
+  const headingId = uniqueId("heading");
+  const heading = el("h2", { id: headingId, tabindex: "-1", class: "tb-heading" });
+  if (step) {
+    const steps = stepsFor();
+    const number = steps.indexOf(step) + 1;
+    heading.append(
+      el("span", { class: "tb-step" }, "Schritt " + number + " von " + steps.length),
+      el("span", { class: "tb-visually-hidden" }, ": "),
+      title
+    );
+  } else {
+    heading.append(title);
+  }
+  const section = el(
+    "section",
+    { class: "tb-view", "aria-labelledby": headingId, "data-tb-view": name },
+    heading
+  );
+  return { section: section, heading: heading };
+}
+
+export function show(current, options) {
+  const focus = options && options.focus !== undefined ? options.focus : !firstView;
+  firstView = false;
+  if (pendingNotice) {
+    current.heading.after(notice("error", el("p", {}, pendingNotice)));
+    announce(pendingNotice);
+    pendingNotice = null;
+  }
+  app.replaceChildren(current.section);
+  app.removeAttribute("aria-busy");
+  if (focus) {
+    current.heading.focus();
+  }
+}
+
+export function showLoading(text) {
+  app.setAttribute("aria-busy", "true");
+  app.replaceChildren(el("p", { class: "tb-loading" }, text));
+  announce(text);
+}
+
+export function notice(kind, ...content) {
+  return el("div", { class: "tb-notice tb-notice--" + kind, "data-tb-notice": kind }, ...content);
+}
+
+export function contactBlock() {
+  const contact = state.contact;
+  if (!contact) {
+    return null;
+  }
+  const telephone = "tel:" + contact.phone.replace(/[^0-9+]/g, "");
+  return el(
+    "div",
+    { class: "tb-contact" },
+    el("p", {}, "So erreichen Sie das ", contact.name, ":"),
+    el(
+      "ul",
+      {},
+      el(
+        "li",
+        {},
+        "Telefon: ",
+        el("a", { href: telephone }, contact.phone),
+        " (" + contact.phone_hours + ")"
+      ),
+      el("li", {}, "E-Mail: ", el("a", { href: "mailto:" + contact.email }, contact.email))
+    )
+  );
+}
+
+export function buttonRow(...buttons) {
+  return el("div", { class: "tb-actions" }, ...buttons);
+}
+
+export function primaryButton(text, attributes) {
+  return el("button", Object.assign({ type: "submit", class: "tb-button" }, attributes), text);
+}
+
+export function secondaryButton(text, action) {
+  return el(
+    "button",
+    {
+      type: "button",
+      class: "tb-button tb-button--secondary",
+      // Called without the event: the step functions take an optional message.
+      onclick: function () {
+        action();
+      },
+    },
+    text
+  );
+}
+
+// --- loading, and when the API cannot be reached ---
+
+// What every step does that needs the API first: "loading" while `work` runs; if it fails,
+// the failure view, whose button runs all of it again. `then` gets what `work` returned;
+// its own errors are no loading errors, so it runs outside the try.
+export async function load(text, work, then) {
+  showLoading(text);
+  let result;
+  try {
+    result = await work();
+  } catch (error) {
+    showFailure(error, function () {
+      load(text, work, then);
+    });
+    return;
+  }
+  then(result);
+}
+
+function showFailure(error, retry) {
+  const current = view("failure", "Das hat leider nicht geklappt");
+  const message = error.requestId
+    ? error.message + " (Fehlernummer: " + error.requestId + ")"
+    : error.message || MESSAGES.unexpected;
+  add(
+    current.section,
+    notice("error", el("p", {}, message)),
+    buttonRow(
+      el(
+        "button",
+        {
+          type: "button",
+          class: "tb-button",
+          onclick: function () {
+            retry();
+          },
+        },
+        "Noch einmal versuchen"
+      )
+    ),
+    contactBlock()
+  );
+  show(current);
+  announce(message);
+}

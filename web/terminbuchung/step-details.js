@@ -1,0 +1,217 @@
+// Step 5: name, e-mail and consent, then the booking itself; the API's errors go to their
+// fields, a lost race back to the times.
+
+import { api } from "./api.js";
+import { formatWhen } from "./dates.js";
+import { add, el } from "./dom.js";
+import {
+  announce,
+  buttonRow,
+  config,
+  noticeOnNextView,
+  primaryButton,
+  secondaryButton,
+  show,
+  silence,
+  state,
+  ui,
+  view,
+} from "./page.js";
+import { showConfirmation } from "./step-confirmation.js";
+import { start } from "./step-location.js";
+import { reloadTimes, showTimes } from "./step-time.js";
+import { summaryList } from "./summary.js";
+import { checkboxField, resetErrors, showErrors, textField } from "./widgets.js";
+
+const MESSAGES = {
+  name: "Bitte geben Sie Ihren Namen an.",
+  email: "Bitte geben Sie Ihre E-Mail-Adresse an.",
+  consent: "Bitte bestätigen Sie, dass Sie mit der Speicherung Ihrer Angaben einverstanden sind.",
+};
+
+const FORM_FIELDS = ["name", "email", "phone", "household_number", "consent"];
+
+function appointmentSummary() {
+  return summaryList([
+    ["Termin", formatWhen(state.slot.start)],
+    ["Standort", state.location.name + ", " + state.location.address],
+    ["Anliegen", state.service.name + " (" + state.service.duration_minutes + " Minuten)"],
+  ]);
+}
+
+export function showDetails() {
+  const current = view("details", "Ihre Angaben", "details");
+  const fields = {
+    name: textField({
+      name: "name",
+      label: "Vor- und Nachname",
+      autocomplete: "name",
+      required: true,
+      maxlength: 100,
+      value: state.form.name,
+    }),
+    email: textField({
+      name: "email",
+      label: "E-Mail-Adresse",
+      hint: "An diese Adresse schicken wir die Bestätigung und den Link zum Absagen.",
+      type: "email",
+      autocomplete: "email",
+      spellcheck: "false",
+      autocapitalize: "off",
+      required: true,
+      maxlength: 254,
+      value: state.form.email,
+    }),
+    phone: textField({
+      name: "phone",
+      label: "Telefonnummer",
+      hint: "Falls wir Sie kurzfristig erreichen müssen.",
+      type: "tel",
+      autocomplete: "tel",
+      maxlength: 30,
+      width: "medium",
+      value: state.form.phone,
+    }),
+    household_number: textField({
+      name: "household_number",
+      label: "Nummer der Bedarfsgemeinschaft",
+      hint: "Sie steht auf den Schreiben des Jobcenters, zum Beispiel 12345BG0012345.",
+      autocomplete: "off",
+      spellcheck: "false",
+      autocapitalize: "characters",
+      maxlength: 20,
+      width: "medium",
+      value: state.form.household_number,
+    }),
+  };
+  const privacyLink = config.privacyUrl
+    ? el(
+        "p",
+        { class: "tb-hint-text" },
+        "Was mit Ihren Angaben geschieht, lesen Sie in den ",
+        el(
+          "a",
+          { href: config.privacyUrl, target: "_blank", rel: "noopener" },
+          "Hinweisen zum Datenschutz (öffnet in einem neuen Fenster)"
+        ),
+        "."
+      )
+    : null;
+  fields.consent = checkboxField({
+    name: "consent",
+    label:
+      "Ich bin einverstanden, dass das Jobcenter meine Angaben speichert, um diesen Termin zu vereinbaren.",
+    checked: state.form.consent,
+    before: privacyLink,
+  });
+
+  const form = el("form", { novalidate: true, class: "tb-form", "data-tb-form": "booking" });
+  form.append(
+    appointmentSummary(),
+    buttonRow(secondaryButton("Termin ändern", showTimes)),
+    fields.name.element,
+    fields.email.element,
+    fields.phone.element,
+    fields.household_number.element,
+    fields.consent.element
+  );
+  const progress = el("p", { class: "tb-progress", hidden: true }, "Ihr Termin wird gebucht …");
+  const submit = primaryButton("Termin verbindlich buchen");
+  form.append(buttonRow(submit), progress);
+
+  form.addEventListener("submit", async function (event) {
+    event.preventDefault();
+    if (ui.busy) {
+      return;
+    }
+    FORM_FIELDS.forEach(function (name) {
+      if (name === "consent") {
+        state.form.consent = fields.consent.input.checked;
+      } else {
+        state.form[name] = fields[name].input.value.trim();
+      }
+    });
+    resetErrors(form);
+    // Only what can be told without asking the server; everything else the API checks.
+    const missing = [];
+    if (!state.form.name) {
+      missing.push({ field: fields.name, message: MESSAGES.name });
+    }
+    if (!state.form.email) {
+      missing.push({ field: fields.email, message: MESSAGES.email });
+    }
+    if (!state.form.consent) {
+      missing.push({ field: fields.consent, message: MESSAGES.consent });
+    }
+    if (missing.length) {
+      showErrors(form, missing);
+      return;
+    }
+    const payload = {
+      location: state.location.id,
+      service: state.service.id,
+      start: state.slot.start,
+      name: state.form.name,
+      email: state.form.email,
+    };
+    if (state.form.phone) {
+      payload.phone = state.form.phone;
+    }
+    if (state.form.household_number) {
+      payload.household_number = state.form.household_number;
+    }
+    ui.busy = true;
+    submit.setAttribute("aria-disabled", "true");
+    progress.hidden = false;
+    announce("Ihr Termin wird gebucht …");
+    try {
+      const confirmation = await api("POST", "/bookings", payload);
+      state.confirmation = {
+        reference: confirmation.reference,
+        token: confirmation.cancel_token,
+        start: confirmation.start,
+        end: confirmation.end,
+        location: state.location,
+        service: state.service,
+        email: payload.email,
+      };
+      showConfirmation();
+    } catch (error) {
+      progress.hidden = true;
+      submit.removeAttribute("aria-disabled");
+      silence();
+      bookingFailed(form, fields, error);
+    } finally {
+      ui.busy = false;
+    }
+  });
+  add(current.section, form);
+  show(current);
+}
+
+function bookingFailed(form, fields, error) {
+  if (error.code === "slot_full" || error.code === "slot_unavailable" || error.field === "start") {
+    // Someone else was faster: show the times that are free now.
+    state.slot = null;
+    reloadTimes(error.message);
+    return;
+  }
+  if (error.field === "location" || error.field === "service") {
+    state.location = null;
+    state.service = null;
+    state.day = null;
+    state.slot = null;
+    restartWith(error.message);
+    return;
+  }
+  const field = error.field && fields[error.field] ? fields[error.field] : null;
+  const message = error.requestId
+    ? error.message + " (Fehlernummer: " + error.requestId + ")"
+    : error.message;
+  showErrors(form, [{ field: field, message: message }]);
+}
+
+function restartWith(message) {
+  noticeOnNextView(message); // shown by the first step that opens
+  start();
+}

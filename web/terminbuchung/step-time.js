@@ -1,0 +1,78 @@
+// Step 4: the time on the chosen day; and after a lost race for a seat, the times that
+// are free now.
+
+import { formatDay, formatTime } from "./dates.js";
+import { add, el } from "./dom.js";
+import {
+  announce,
+  buttonRow,
+  load,
+  notice,
+  primaryButton,
+  secondaryButton,
+  show,
+  state,
+  view,
+} from "./page.js";
+import { days, loadSlots, showDays } from "./step-day.js";
+import { showDetails } from "./step-details.js";
+import { radioGroup, showErrors } from "./widgets.js";
+
+const CHOOSE_TIME = "Bitte wählen Sie eine Uhrzeit.";
+
+export function showTimes(message) {
+  const slots = days().get(state.day) || [];
+  if (slots.length === 0) {
+    showDays(message);
+    return;
+  }
+  if (
+    state.slot &&
+    !slots.some(function (slot) {
+      return slot.start === state.slot.start;
+    })
+  ) {
+    state.slot = null;
+  }
+  const current = view("time", "Uhrzeit wählen", "time");
+  if (message) {
+    add(current.section, notice("error", el("p", {}, message)));
+    announce(message);
+  }
+  const group = radioGroup({
+    name: "time",
+    legend: "Um wie viel Uhr möchten Sie am " + formatDay(slots[0].start) + " kommen?",
+    selected: state.slot && state.slot.start,
+    className: "tb-radios--times",
+    choices: slots.map(function (slot) {
+      return { value: slot.start, label: formatTime(slot.start) };
+    }),
+  });
+  const form = el("form", { novalidate: true, class: "tb-form" }, group.element);
+  form.append(buttonRow(primaryButton("Weiter"), secondaryButton("Zurück", showDays)));
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    const chosen = slots.find(function (slot) {
+      return slot.start === group.value();
+    });
+    if (!chosen) {
+      showErrors(form, [{ field: group, message: CHOOSE_TIME }]);
+      return;
+    }
+    state.slot = chosen;
+    showDetails();
+  });
+  add(current.section, form);
+  show(current);
+}
+
+// Someone else was faster: the times that are free now, or the days if none is left.
+export function reloadTimes(message) {
+  load("Freie Termine werden neu geladen …", loadSlots, function () {
+    if (state.day && days().has(state.day)) {
+      showTimes(message + " Die Uhrzeiten unten sind jetzt noch frei.");
+    } else {
+      showDays(message + " An diesem Tag ist keine Uhrzeit mehr frei.");
+    }
+  });
+}

@@ -1,0 +1,47 @@
+// What the steps, the confirmation and the manage view show of an appointment.
+
+import { formatDay, formatTime } from "./dates.js";
+import { el, uniqueId } from "./dom.js";
+
+export function summaryList(rows) {
+  return el(
+    "dl",
+    { class: "tb-summary" },
+    rows.map(function (row) {
+      return el("div", { class: "tb-summary-row" }, el("dt", {}, row[0]), el("dd", {}, row[1]));
+    })
+  );
+}
+
+export function bookingSummary(booking, location, service) {
+  const rows = [
+    ["Datum", formatDay(booking.start)],
+    ["Uhrzeit", formatTime(booking.start) + " bis " + formatTime(booking.end)],
+    ["Ort", location ? location.name + ", " + location.address : booking.location],
+    ["Anliegen", service ? service.name : booking.service],
+  ];
+  if (booking.name) {
+    rows.push(["Name", booking.name]);
+    rows.push(["Buchungsnummer", booking.reference]);
+  }
+  return summaryList(rows);
+}
+
+export function whatToBring(service) {
+  if (!service || !service.what_to_bring || service.what_to_bring.length === 0) {
+    return null;
+  }
+  const titleId = uniqueId("bring");
+  return el(
+    "div",
+    { class: "tb-bring" },
+    el("h3", { id: titleId }, "Bitte bringen Sie mit"),
+    el(
+      "ul",
+      {},
+      service.what_to_bring.map(function (item) {
+        return el("li", {}, item);
+      })
+    )
+  );
+}
