@@ -25,7 +25,8 @@ from aws_lambda_powertools import Logger
 
 from terminbuchung.addresses import ascii_address
 from terminbuchung.config import SiteConfig
-from terminbuchung.mail.letters import Appointment, Kind, compose
+from terminbuchung.mail.appointment import Appointment
+from terminbuchung.mail.letters import Kind, compose
 from terminbuchung.mail.mime import mime_message
 from terminbuchung.mail.postbox import Postbox, SendFailed
 from terminbuchung.mail.settings import MailSettings

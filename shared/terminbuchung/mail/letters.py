@@ -21,20 +21,6 @@ from terminbuchung.mail.german import clock_time, date_and_time, long_date
 from terminbuchung.mail.settings import MailSettings
 from terminbuchung.table.items import BookingItem
 
-# Appointment lives in its own module (calendar_invite needs it too); delivery and the tests
-# still take it from here.
-__all__ = [
-    "TEMPLATES",
-    "Appointment",
-    "Attachment",
-    "Kind",
-    "Letter",
-    "booking_calendar",
-    "calendar_file",
-    "compose",
-    "download_name",
-]
-
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 

@@ -8,8 +8,8 @@ from icalendar import Calendar
 from terminbuchung import clock
 from terminbuchung.clock import BERLIN
 from terminbuchung.config import load_site_config, site_config
+from terminbuchung.mail.appointment import Appointment
 from terminbuchung.mail.calendar_invite import calendar_invite
-from terminbuchung.mail.letters import Appointment
 from terminbuchung.release import release_slots
 from tests.api_client import ApiClient
 from tests.conftest import TEST_SITE

@@ -9,9 +9,10 @@ import pytest
 from terminbuchung.addresses import AddressNotDeliverable, ascii_address
 from terminbuchung.clock import BERLIN
 from terminbuchung.config import ConfigError, SiteConfig, parse_site_config
+from terminbuchung.mail.appointment import Appointment
 from terminbuchung.mail.delivery import letter_for_change
 from terminbuchung.mail.german import date_and_time, long_date
-from terminbuchung.mail.letters import Appointment, Kind, compose
+from terminbuchung.mail.letters import Kind, compose
 from terminbuchung.mail.settings import MailSettings, MailSettingsError
 from terminbuchung.table import BookingItem
 from tests.conftest import SHIPPED_SITE, TEST_SITE
