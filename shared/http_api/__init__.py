@@ -29,6 +29,10 @@ STATUS_BY_CODE = {
     # Content-Length is no length, or whose body stops short of it.
     "content_length_invalid": 400,
     "body_incomplete": 400,
+    # Staff routes: no valid sign-in (in AWS the authorizer itself answers 401 first), or
+    # a member of staff who may not act there.
+    "unauthorized": 401,
+    "forbidden": 403,
     "location_not_found": 404,
     "booking_not_found": 404,
     "not_found": 404,
