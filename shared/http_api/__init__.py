@@ -40,6 +40,9 @@ STATUS_BY_CODE = {
     "slot_unavailable": 409,
     "already_booked": 409,
     "too_late": 409,
+    "not_confirmed": 409,
+    "already_marked": 409,
+    "too_early": 409,
     "busy": 503,
 }
 _FIELD_ERROR_STATUS = 422

@@ -11,7 +11,7 @@ from aws_lambda_powertools import Logger
 
 from terminbuchung.booking_window import check_bookable
 from terminbuchung.clock import iso
-from terminbuchung.config import SiteConfig
+from terminbuchung.config import Service, SiteConfig
 from terminbuchung.errors import (
     AlreadyBooked,
     BookingNotFound,
@@ -20,7 +20,7 @@ from terminbuchung.errors import (
     SlotUnavailable,
     TooLate,
 )
-from terminbuchung.forms import BookingForm
+from terminbuchung.forms import Applicant, BookingForm
 from terminbuchung.offers import online_service, open_location
 from terminbuchung.people import mailbox
 from terminbuchung.references import cancel_token, normalize_reference, person_hash, token_matches
@@ -58,16 +58,42 @@ class Cancellation:
 
 
 def book(form: BookingForm, site: SiteConfig, now: datetime, key: bytes) -> Confirmation:
+    """A citizen books online: an enabled location, a service bookable online, a start
+    within the booking window (minimum notice, horizon)."""
+    location = open_location(site, form.location, field="location")
+    service = online_service(site, location, form.service)
+    check_bookable(location, form.start, now)
+    return place(
+        form,
+        location.id,
+        service,
+        site=site,
+        now=now,
+        key=key,
+        via=BookingItem.ONLINE,
+        by=BookingItem.CITIZEN,
+    )
+
+
+def place(
+    form: Applicant,
+    location_id: str,
+    service: Service,
+    *,
+    site: SiteConfig,
+    now: datetime,
+    key: bytes,
+    via: str,
+    by: str,
+    remarks: str | None = None,
+) -> Confirmation:
     """A seat of the slot, the booking, and one guard per way of counting a person, all at
     once or not at all. A person holds at most `max_active_bookings_per_person` bookings,
     counted by e-mail mailbox and by household number; a lost race for the last seat is
     slot_full, never an overbooked slot."""
-    location = open_location(site, form.location, field="location")
-    service = online_service(site, location, form.service)
-    check_bookable(location, form.start, now)
     end = form.start + timedelta(minutes=service.duration_minutes)
     booking = table.NewBooking(
-        location=location.id,
+        location=location_id,
         service=service.id,
         start=form.start,
         end=end,
@@ -77,8 +103,13 @@ def book(form: BookingForm, site: SiteConfig, now: datetime, key: bytes) -> Conf
         household_number=form.household_number,
         created_at=now,
         expires_at=end + timedelta(days=site.booking.retention_days),
+        via=via,
+        by=by,
+        remarks=remarks,
     )
-    people = {"email": person_hash("email", mailbox(form.email), key)}
+    people = {}
+    if form.email:
+        people["email"] = person_hash("email", mailbox(form.email), key)
     if form.household_number:
         people["household_number"] = person_hash("household", form.household_number, key)
     try:
@@ -93,10 +124,15 @@ def book(form: BookingForm, site: SiteConfig, now: datetime, key: bytes) -> Conf
         raise Busy() from None
     logger.info(
         "booking created",
-        extra={"reference": reference, "location_id": location.id, "slot": iso(form.start)},
+        extra={
+            "reference": reference,
+            "location_id": location_id,
+            "slot": iso(form.start),
+            "via": via,
+        },
     )
     return Confirmation(
-        reference, location.id, service.id, iso(form.start), iso(end), cancel_token(reference, key)
+        reference, location_id, service.id, iso(form.start), iso(end), cancel_token(reference, key)
     )
 
 
@@ -142,12 +178,14 @@ def cancel(reference: str, token: str, now: datetime, key: bytes) -> Cancellatio
     return Cancellation(item.reference, BookingItem.CANCELLED)
 
 
-def call_off(item: BookingItem, status: str, reason: str, now: datetime) -> bool:
+def call_off(
+    item: BookingItem, status: str, reason: str, now: datetime, *, by: str = BookingItem.CITIZEN
+) -> bool:
     """A confirmed booking is cancelled (by the citizen or the office): its seat is free
     again and the person may book anew, all at once. False if it was no longer confirmed:
     someone else cancelled it first."""
     try:
-        called_off = table.call_off(item, status, reason, now)
+        called_off = table.call_off(item, status, reason, now, by=by)
     except table.Contended:
         raise Busy() from None
     if called_off:

@@ -76,3 +76,18 @@ class Busy(BookingError):
     message = (
         "Gerade buchen sehr viele Menschen gleichzeitig. Bitte versuchen Sie es gleich noch einmal."
     )
+
+
+class NotConfirmed(BookingError):
+    code = "not_confirmed"
+    message = "Dieser Termin ist abgesagt."
+
+
+class AlreadyMarked(BookingError):
+    code = "already_marked"
+    message = "Für diesen Termin ist schon vermerkt, ob die Person erschienen ist."
+
+
+class TooEarly(BookingError):
+    code = "too_early"
+    message = "Das geht erst ab Beginn des Termins."

@@ -6,8 +6,9 @@ problem into an InvalidInput that names the field, fit to show next to it in a f
 
 import re
 import unicodedata
-from datetime import date, datetime
-from typing import Annotated, Any
+from contextlib import suppress
+from datetime import date, datetime, time
+from typing import Annotated, Any, Protocol
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import (
@@ -35,6 +36,10 @@ _LABELS = {
     "token": "den Code aus Ihrer E-Mail",
     "from": "das erste Datum",
     "to": "das letzte Datum",
+    "remarks": "Ihre Bemerkung",
+    "reason": "den Grund",
+    "day": "den Tag",
+    "until": "das Ende",
 }
 
 
@@ -81,6 +86,13 @@ def _day(value: object) -> date:
     except ValueError:
         pass
     raise _invalid("Bitte geben Sie das Datum im Format JJJJ-MM-TT an, z. B. 2026-12-01.")
+
+
+def _clock_time(value: object) -> time:
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{2}:[0-9]{2}", value.strip()):
+        with suppress(ValueError):
+            return time.fromisoformat(value.strip())
+    raise _invalid("Bitte geben Sie die Uhrzeit im Format HH:MM an, z. B. 13:00.")
 
 
 def _email(value: str) -> str:
@@ -133,22 +145,65 @@ def _household_number(value: str) -> str:
 
 Name = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_plain_text)]
 Identifier = Annotated[str, Field(min_length=1, max_length=40)]
+Instant = Annotated[datetime, BeforeValidator(_instant)]
+Email = Annotated[str, Field(min_length=1, max_length=254), AfterValidator(_email)]
+Phone = Annotated[str, Field(max_length=30), AfterValidator(_phone)]
+HouseholdNumber = Annotated[str, Field(max_length=20), AfterValidator(_household_number)]
+Remark = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_plain_text)]
+Reason = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_plain_text)]
 
 
 class _Form(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
 
 
+class Applicant(Protocol):
+    """Who asks for an appointment, whether online or through the office."""
+
+    @property
+    def start(self) -> datetime: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def email(self) -> str | None: ...
+    @property
+    def phone(self) -> str | None: ...
+    @property
+    def household_number(self) -> str | None: ...
+
+
 class BookingForm(_Form):
     location: Identifier
     service: Identifier
-    start: Annotated[datetime, BeforeValidator(_instant)]
+    start: Instant
     name: Name
-    email: Annotated[str, Field(min_length=1, max_length=254), AfterValidator(_email)]
-    phone: Annotated[str, Field(max_length=30), AfterValidator(_phone)] | None = None
-    household_number: (
-        Annotated[str, Field(max_length=20), AfterValidator(_household_number)] | None
-    ) = None
+    email: Email
+    phone: Phone | None = None
+    household_number: HouseholdNumber | None = None
+
+
+class PhoneBookingForm(_Form):
+    """The office books for a caller: an e-mail address only if the caller gives one."""
+
+    location: Identifier
+    service: Identifier
+    start: Instant
+    name: Name
+    email: Email | None = None
+    phone: Phone | None = None
+    household_number: HouseholdNumber | None = None
+    remarks: Remark | None = None
+
+
+class OfficeCancelForm(_Form):
+    reason: Reason
+
+
+class ClosureForm(_Form):
+    day: Annotated[date, BeforeValidator(_day)]
+    start: Annotated[time, BeforeValidator(_clock_time)] | None = Field(default=None, alias="from")
+    end: Annotated[time, BeforeValidator(_clock_time)] | None = Field(default=None, alias="until")
+    reason: Reason
 
 
 class SlotQuery(_Form):
@@ -184,6 +239,14 @@ def _message(error: dict[str, Any], field: str | None) -> tuple[str, str]:
             "Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de.",
         )
     return "field_invalid", f"Bitte prüfen Sie {label}."
+
+
+def parse_day(text: str, *, field: str) -> date:
+    """A day in a path, e.g. /days/2026-12-01, or InvalidInput naming `field`."""
+    try:
+        return _day(text)
+    except PydanticCustomError as error:
+        raise InvalidInput(error.message(), field=field, code="field_invalid") from None
 
 
 def parse[F: BaseModel](form: type[F], data: object) -> F:

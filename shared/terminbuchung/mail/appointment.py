@@ -41,6 +41,6 @@ class Appointment:
             service_name=service.name if service else booking.service,
             what_to_bring=tuple(service.what_to_bring) if service else (),
             citizen_name=booking.name,
-            email=booking.email,
+            email=booking.email or "",  # delivery sends nothing without one
             cancel_reason=booking.cancel_reason,
         )

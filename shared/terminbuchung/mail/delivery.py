@@ -116,6 +116,9 @@ def deliver(kind: Kind, booking: BookingItem, sending: Sending) -> Outcome:
     """
     reference = booking.reference
     log = {"reference": reference, "kind": str(kind)}
+    if not booking.email:
+        logger.info("no e-mail address: booked by phone without one", extra=log)
+        return Outcome.NOT_NEEDED
     try:
         appointment = Appointment.of(booking, sending.site)
         if sending.now >= appointment.end:

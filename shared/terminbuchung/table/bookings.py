@@ -12,12 +12,15 @@ from collections.abc import Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.update import Action
 
 from terminbuchung.clock import iso
 from terminbuchung.references import new_reference
-from terminbuchung.table.items import BookingItem, GuardItem, SlotItem
+from terminbuchung.table import statistics
+from terminbuchung.table.items import BookingItem, GuardItem, HistoryEntry, SlotItem
 from terminbuchung.table.keys import (
     BOOKING_SORT_KEY,
     booking_key,
@@ -41,11 +44,14 @@ class NewBooking:
     start: datetime
     end: datetime
     name: str
-    email: str
+    email: str | None
     phone: str | None
     household_number: str | None
     created_at: datetime
     expires_at: datetime  # personal data is deleted then (TTL)
+    via: str = BookingItem.ONLINE
+    by: str = BookingItem.CITIZEN  # who booked: the citizen, or a staff member's username
+    remarks: str | None = None
 
 
 class SeatNotFree(Exception):
@@ -83,7 +89,10 @@ def reserve(booking: NewBooking, people: Mapping[str, str], *, limit: int, now: 
         transaction.update(
             "slot",
             SlotItem(location_key(booking.location), slot_key(booking.start)),
-            [SlotItem.booked.add(1)],
+            [
+                SlotItem.booked.add(1),
+                *statistics.booked(booking.via, booking.start, booking.created_at),
+            ],
             condition=SlotItem.pk.exists()
             & SlotItem.closed_reason.does_not_exist()
             & (SlotItem.booked < SlotItem.capacity)
@@ -133,6 +142,9 @@ def _booking_item(booking: NewBooking, reference: str, guards: dict[str, GuardIt
         household_number=booking.household_number,
         guards=[f"{g.pk}|{g.sk}" for g in guards.values()],
         created_at=booking.created_at,
+        booked_via=booking.via,
+        remarks=booking.remarks,
+        history=[HistoryEntry.of(booking.created_at, booking.by, "booked")],
         day_key=day_key(booking.location, booking.start.date()),
         day_order=day_order(booking.start, reference),
         expires_at=booking.expires_at,
@@ -151,12 +163,15 @@ def _why_not(slot: dict[str, dict[str, str]] | None, start: datetime) -> SeatNot
     return SeatNotFree(full=True)
 
 
-def call_off(item: BookingItem, status: str, reason: str, now: datetime) -> bool:
+def call_off(
+    item: BookingItem, status: str, reason: str, now: datetime, *, by: str = BookingItem.CITIZEN
+) -> bool:
     """Set a confirmed booking's status, free its seat and its guards, in one transaction.
 
     False if the booking was no longer confirmed: someone else cancelled it first.
     """
     guards = [str(guard) for guard in item.guards]
+    entry = HistoryEntry.of(now, by, status, reason)
     for attempt in range(ATTEMPTS):
         transaction = Transaction()
         transaction.update(
@@ -166,13 +181,14 @@ def call_off(item: BookingItem, status: str, reason: str, now: datetime) -> bool
                 BookingItem.status.set(status),
                 BookingItem.cancelled_at.set(now),
                 BookingItem.cancel_reason.set(reason),
+                _append_history(entry),
             ],
             condition=BookingItem.status == BookingItem.CONFIRMED,
         )
         transaction.update(
             "slot",
             SlotItem(location_key(item.location), item.slot),
-            [SlotItem.booked.add(-1)],
+            [SlotItem.booked.add(-1), statistics.cancelled(status)],
             condition=SlotItem.booked > 0,
         )
         for number, guard in enumerate(guards):
@@ -194,6 +210,58 @@ def call_off(item: BookingItem, status: str, reason: str, now: datetime) -> bool
             guards = left
             continue
         return True
+    raise Contended()
+
+
+def _append_history(entry: HistoryEntry) -> Action:
+    return BookingItem.history.set((BookingItem.history | []).append([entry]))
+
+
+class AttendanceRefused(Exception):
+    """The booking is not confirmed, or its attendance was marked otherwise meanwhile."""
+
+
+def mark_attendance(item: BookingItem, mark: str, *, by: str, now: datetime) -> None:
+    """Note that the citizen came (`checked_in`) or did not (`no_show`), counted on the slot."""
+    field = BookingItem.checked_in_at if mark == "checked_in" else BookingItem.no_show_at
+    _attendance(
+        item,
+        [field.set(now), _append_history(HistoryEntry.of(now, by, mark))],
+        condition=(BookingItem.status == BookingItem.CONFIRMED)
+        & BookingItem.checked_in_at.does_not_exist()
+        & BookingItem.no_show_at.does_not_exist(),
+        counter=statistics.attendance(mark, +1),
+    )
+
+
+def undo_attendance(item: BookingItem, mark: str, *, by: str, now: datetime) -> None:
+    field = BookingItem.checked_in_at if mark == "checked_in" else BookingItem.no_show_at
+    entry = HistoryEntry.of(now, by, f"undo_{mark}")
+    _attendance(
+        item,
+        [field.remove(), _append_history(entry)],
+        condition=field.exists(),
+        counter=statistics.attendance(mark, -1),
+    )
+
+
+def _attendance(item: BookingItem, actions: list[Action], condition: Any, counter: Action) -> None:
+    for attempt in range(ATTEMPTS):
+        transaction = Transaction()
+        transaction.update("booking", item, actions, condition=condition)
+        transaction.update(
+            "slot", SlotItem(location_key(item.location), item.slot), [counter], None
+        )
+        try:
+            transaction.commit()
+        except TransactionFailed as failed:
+            if failed.failed("booking"):
+                raise AttendanceRefused() from None
+            if not failed.conflict:
+                raise
+            _back_off(attempt)
+            continue
+        return
     raise Contended()
 
 

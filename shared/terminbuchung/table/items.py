@@ -5,10 +5,12 @@ reminders. Personal data sits on booking items only and expires by TTL. Moments 
 appointment are aware Berlin datetimes (`BerlinTimeAttribute`).
 """
 
-from typing import ClassVar
+from datetime import datetime
+from typing import Any, ClassVar
 
 from pynamodb.attributes import (
     ListAttribute,
+    MapAttribute,
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
@@ -39,6 +41,16 @@ class SlotItem(Model):
     closed_reason = UnicodeAttribute(null=True)
     released_at = UTCDateTimeAttribute()
     expires_at = TTLAttribute(null=True)
+    # The evaluation's anonymous counters, changed in the same transactions as the bookings
+    # they count: slots outlive the bookings' personal data (see table.statistics).
+    booked_online = NumberAttribute(null=True)
+    booked_by_phone = NumberAttribute(null=True)
+    cancelled_by_citizens = NumberAttribute(null=True)
+    cancelled_by_office = NumberAttribute(null=True)
+    checked_in = NumberAttribute(null=True)
+    no_shows = NumberAttribute(null=True)
+    lead_minutes = ListAttribute(of=NumberAttribute, null=True)  # booking to appointment
+    last_booked_at = UTCDateTimeAttribute(null=True)
 
     @property
     def local_start(self) -> str:
@@ -76,6 +88,19 @@ class BookingsByLocationDay(GlobalSecondaryIndex["BookingItem"]):  # type: ignor
     day_order = UnicodeAttribute(range_key=True, attr_name="gsi1sk")
 
 
+class HistoryEntry(MapAttribute[str, Any]):
+    """Who did what to a booking, and when: the audit trail, gone with the booking (TTL)."""
+
+    at = UTCDateTimeAttribute()
+    by = UnicodeAttribute()  # a staff member's username, or "citizen"
+    action = UnicodeAttribute()  # booked, cancelled, checked_in, no_show, ... and undo_*
+    detail = UnicodeAttribute(null=True)  # a reason, for instance
+
+    @classmethod
+    def of(cls, at: datetime, by: str, action: str, detail: str | None = None) -> "HistoryEntry":
+        return cls(at=at, by=by, action=action, detail=detail)
+
+
 class BookingItem(Model):
     """A citizen's appointment. Holds the only personal data in the table, until TTL."""
 
@@ -85,6 +110,9 @@ class BookingItem(Model):
     CONFIRMED: ClassVar[str] = "confirmed"
     CANCELLED: ClassVar[str] = "cancelled"
     CANCELLED_BY_OFFICE: ClassVar[str] = "cancelled_by_office"
+    ONLINE: ClassVar[str] = "online"
+    PHONE: ClassVar[str] = "phone"
+    CITIZEN: ClassVar[str] = "citizen"  # who, in the history, when not a staff member
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True, default=BOOKING_SORT_KEY)
@@ -96,7 +124,7 @@ class BookingItem(Model):
     ends_at = BerlinTimeAttribute()
     status = UnicodeAttribute()
     name = UnicodeAttribute()
-    email = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)  # a caller booked by phone may give none
     phone = UnicodeAttribute(null=True)
     household_number = UnicodeAttribute(null=True)
     guards = ListAttribute(of=UnicodeAttribute, default=list)
@@ -106,6 +134,11 @@ class BookingItem(Model):
     # Kinds of e-mail about this booking that could not be delivered: staff see them on
     # the day's list and call the citizen (terminbuchung.mail.delivery).
     undelivered_mail = UnicodeSetAttribute(null=True)
+    booked_via = UnicodeAttribute(null=True)  # ONLINE or PHONE; None: online, before staff
+    remarks = UnicodeAttribute(null=True)  # the office's note, e.g. "bringt Dolmetscher mit"
+    checked_in_at = UTCDateTimeAttribute(null=True)
+    no_show_at = UTCDateTimeAttribute(null=True)
+    history = ListAttribute(of=HistoryEntry, null=True)
     day_key = UnicodeAttribute(attr_name="gsi1pk")
     day_order = UnicodeAttribute(attr_name="gsi1sk")
     expires_at = TTLAttribute()

@@ -1,0 +1,38 @@
+"""The evaluation's counters: anonymous, on the slot items, changed in the same transaction
+as the booking they count, so a replayed request (whose condition fails) never counts twice.
+
+Slots keep no personal data and outlive the bookings (SLOT_HISTORY against the bookings'
+retention_days), so the evaluation of the test phase never reads a booking item. Counting
+on the slot, not on one item per day, adds no item to the booking's transaction and keeps
+concurrent bookings of one day from contending for a single counter.
+"""
+
+from datetime import datetime
+
+from pynamodb.expressions.update import Action
+
+from terminbuchung.table.items import BookingItem, SlotItem
+
+_CANCELLED = {
+    BookingItem.CANCELLED: SlotItem.cancelled_by_citizens,
+    BookingItem.CANCELLED_BY_OFFICE: SlotItem.cancelled_by_office,
+}
+
+
+def booked(via: str, start: datetime, at: datetime) -> list[Action]:
+    counter = SlotItem.booked_by_phone if via == BookingItem.PHONE else SlotItem.booked_online
+    lead = max(int((start - at).total_seconds() // 60), 0)
+    return [
+        counter.add(1),
+        SlotItem.lead_minutes.set((SlotItem.lead_minutes | []).append([lead])),
+        SlotItem.last_booked_at.set(at),
+    ]
+
+
+def cancelled(status: str) -> Action:
+    return _CANCELLED[status].add(1)
+
+
+def attendance(mark: str, step: int) -> Action:
+    counter = SlotItem.checked_in if mark == "checked_in" else SlotItem.no_shows
+    return counter.add(step)
