@@ -21,8 +21,10 @@ from terminbuchung.mail.delivery import (
     Sending,
     deliver,
     letter_for_change,
+    resend_requested,
     sending_for,
 )
+from terminbuchung.mail.letters import Kind
 from terminbuchung.table import BookingItem
 from terminbuchung.table.keys import BOOKING_PREFIX
 
@@ -60,12 +62,15 @@ class Batch:
         before = booking_image(change.get("OldImage"))
         after = booking_image(change.get("NewImage"))
         kind = letter_for_change(before.status if before else None, after.status if after else None)
+        occasion = resend_requested(before, after) if kind is None else None
+        if occasion:
+            kind = Kind.CONFIRMATION
         if kind is None or after is None:
             return
         if after.reference in self.held_back:
             raise MailNotSent(after.reference, kind, "earlier_e-mail_of_this_booking_failed")
         try:
-            outcome = deliver(kind, after, self.sending)
+            outcome = deliver(kind, after, self.sending, occasion)
         except MailNotSent:
             self.held_back.add(after.reference)
             metrics.add_metric(name="MailFailed", unit=MetricUnit.Count, value=1)

@@ -43,6 +43,7 @@ STATUS_BY_CODE = {
     "not_confirmed": 409,
     "already_marked": 409,
     "too_early": 409,
+    "no_address": 409,
     "busy": 503,
 }
 _FIELD_ERROR_STATUS = 422

@@ -58,7 +58,10 @@ def close(
     now: datetime,
     start: time = time.min,
     end: time = time.max,
+    by: str = "ops",
 ) -> ClosureReport:
+    """Close `day` from `start` until `end`; `by` names who did it in the bookings' history
+    (a member of staff's username, or "ops" for the command line)."""
     location = configured_location(site, location_id)
     closure = Closure(day, start, end, reason.strip())
     _check(closure, now)
@@ -79,7 +82,7 @@ def close(
         if booking.starts_at in closed
         and booking.status == BookingItem.CONFIRMED
         and booking.starts_at > now
-        and call_off(booking, BookingItem.CANCELLED_BY_OFFICE, closure.reason, now)
+        and call_off(booking, BookingItem.CANCELLED_BY_OFFICE, closure.reason, now, by=by)
     ]
     report = ClosureReport(location.id, day, start, end, len(slots), cancelled)
     logger.info(

@@ -91,3 +91,8 @@ class AlreadyMarked(BookingError):
 class TooEarly(BookingError):
     code = "too_early"
     message = "Das geht erst ab Beginn des Termins."
+
+
+class NoAddress(BookingError):
+    code = "no_address"
+    message = "Für diese Buchung ist keine E-Mail-Adresse hinterlegt."

@@ -7,23 +7,25 @@ history (who, when) and counted on its slot for the evaluation, in the same tran
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
-from terminbuchung import bookings
+from terminbuchung import bookings, closures
 from terminbuchung.clock import in_berlin, iso
 from terminbuchung.config import Location, SiteConfig
 from terminbuchung.errors import (
     AlreadyMarked,
     BookingNotFound,
     Busy,
+    InvalidInput,
     LocationNotFound,
+    NoAddress,
     NotConfirmed,
     ServiceNotOffered,
     SlotUnavailable,
     TooEarly,
     TooLate,
 )
-from terminbuchung.forms import PhoneBookingForm
+from terminbuchung.forms import ClosureForm, PhoneBookingForm
 from terminbuchung.references import normalize_reference
 from terminbuchung.staff_members import StaffMember, require_location
 from terminbuchung.table import bookings as table
@@ -211,6 +213,18 @@ def unmark(member: StaffMember, reference: str, attendance: str, now: datetime) 
     return _line(_booking(member, reference))
 
 
+def resend(member: StaffMember, reference: str, now: datetime) -> AppointmentLine:
+    """The confirmation again, to the stored address (the e-mail function sends it)."""
+    item = _booking(member, reference)
+    if item.status != BookingItem.CONFIRMED:
+        raise NotConfirmed()
+    if not item.email:
+        raise NoAddress()
+    if not table.request_resend(item, by=member.username, now=now):
+        raise NotConfirmed()
+    return _line(_booking(member, reference))
+
+
 def cancel(member: StaffMember, reference: str, reason: str, now: datetime) -> AppointmentLine:
     """The office calls an appointment off; the citizen gets the notice with the reason."""
     item = _booking(member, reference)
@@ -220,3 +234,63 @@ def cancel(member: StaffMember, reference: str, reason: str, now: datetime) -> A
         raise TooLate("Dieser Termin hat bereits begonnen.")
     bookings.call_off(item, BookingItem.CANCELLED_BY_OFFICE, reason, now, by=member.username)
     return _line(_booking(member, reference))
+
+
+@dataclass(frozen=True)
+class ClosureDone:
+    location: str
+    day: str
+    start: str
+    end: str
+    slots_closed: int
+    bookings_cancelled: list[str]
+
+
+def close(
+    site: SiteConfig, member: StaffMember, location_id: str, form: ClosureForm, now: datetime
+) -> ClosureDone:
+    """The same closure as `python -m infra.ops close`: seats withdrawn, bookings in that
+    time called off with the reason (the citizens get the office's notice)."""
+    location = _location(site, member, location_id)
+    try:
+        report = closures.close(
+            site,
+            location.id,
+            form.day,
+            reason=form.reason,
+            now=now,
+            start=form.start or time.min,
+            end=form.end or time.max,
+            by=member.username,
+        )
+    except closures.ClosureRefused as refused:
+        raise InvalidInput(_closure_message(str(refused)), field="day") from None
+    until = "24:00" if report.end == time.max else f"{report.end:%H:%M}"
+    return ClosureDone(
+        report.location,
+        report.day.isoformat(),
+        f"{report.start:%H:%M}",
+        until,
+        report.slots_closed,
+        report.bookings_cancelled,
+    )
+
+
+def reopen(
+    site: SiteConfig, member: StaffMember, location_id: str, day: date, now: datetime
+) -> int:
+    """Undo a day's closures; the bookings they called off stay cancelled."""
+    location = _location(site, member, location_id)
+    try:
+        return closures.reopen(site, location.id, day, now=now)
+    except closures.ClosureRefused as refused:
+        raise InvalidInput(_closure_message(str(refused)), field="day") from None
+
+
+def _closure_message(reason: str) -> str:
+    # closures.py speaks to ops in English; the office reads German.
+    if "in the past" in reason:
+        return "Dieser Tag liegt in der Vergangenheit."
+    if "before it starts" in reason:
+        return "Das Ende liegt vor dem Beginn."
+    return "Diese Schließung ist nicht möglich."

@@ -106,7 +106,19 @@ def letter_for_change(before: str | None, after: str | None) -> Kind | None:
     return None
 
 
-def deliver(kind: Kind, booking: BookingItem, sending: Sending) -> Outcome:
+def resend_requested(before: BookingItem | None, after: BookingItem | None) -> str | None:
+    """The occasion of a confirmation the office asked to send again (see office.resend),
+    e.g. "resend2": its own marker, so it goes out once however often the record comes."""
+    if before is None or after is None or after.status != BookingItem.CONFIRMED:
+        return None
+    if int(after.resent or 0) > int(before.resent or 0):
+        return f"resend{int(after.resent or 0)}"
+    return None
+
+
+def deliver(
+    kind: Kind, booking: BookingItem, sending: Sending, occasion: str | None = None
+) -> Outcome:
     """Send `kind` about `booking` unless it went out already. Raises MailNotSent.
 
     An e-mail that cannot go out (it cannot be written, or SES refused it MAX_ATTEMPTS
@@ -115,7 +127,9 @@ def deliver(kind: Kind, booking: BookingItem, sending: Sending) -> Outcome:
     Failures of SES itself (throttling, an outage) hold every e-mail alike and are retried.
     """
     reference = booking.reference
-    log = {"reference": reference, "kind": str(kind)}
+    # The markers count per occasion: a confirmation sent again is another e-mail.
+    marked_as = f"{kind}#{occasion}" if occasion else str(kind)
+    log = {"reference": reference, "kind": marked_as}
     if not booking.email:
         logger.info("no e-mail address: booked by phone without one", extra=log)
         return Outcome.NOT_NEEDED
@@ -128,9 +142,9 @@ def deliver(kind: Kind, booking: BookingItem, sending: Sending) -> Outcome:
     except Exception as error:
         # What cannot be written now cannot be written on a retry either.
         _log_error("e-mail could not be written", error, log)
-        return _give_up(kind, booking, type(error).__name__)
+        return _give_up(kind, marked_as, booking, type(error).__name__)
     try:
-        marker = _claim(reference, kind, booking, sending)
+        marker = _claim(reference, marked_as, booking, sending)
         if isinstance(marker, Outcome):
             return marker
         try:
@@ -145,9 +159,9 @@ def deliver(kind: Kind, booking: BookingItem, sending: Sending) -> Outcome:
         logger.warning("SES did not send the e-mail", extra={**log, "error_code": failed.code})
         if (
             failed.about_this_message
-            and mail_markers.count_failure(reference, kind, booking.expires_at) >= MAX_ATTEMPTS
+            and mail_markers.count_failure(reference, marked_as, booking.expires_at) >= MAX_ATTEMPTS
         ):
-            return _give_up(kind, booking, failed.code)
+            return _give_up(kind, marked_as, booking, failed.code)
         raise MailNotSent(reference, kind, failed.code) from None
     except Exception as error:
         _log_error("e-mail failed", error, log)
@@ -183,19 +197,19 @@ def _log_error(message: str, error: Exception, log: dict[str, str]) -> None:
     logger.error(message, extra={**log, "error_type": type(error).__name__, "where": _where(error)})
 
 
-def _give_up(kind: Kind, booking: BookingItem, code: str) -> Outcome:
+def _give_up(kind: Kind, marked_as: str, booking: BookingItem, code: str) -> Outcome:
     """Stop trying: the marker keeps replays from trying again, the booking tells staff."""
-    mail_markers.mark_undeliverable(booking.reference, kind, code, booking.expires_at)
+    mail_markers.mark_undeliverable(booking.reference, marked_as, code, booking.expires_at)
     bookings.flag_undelivered(booking, str(kind))
     logger.warning(
         "e-mail undeliverable, given up",
-        extra={"reference": booking.reference, "kind": str(kind), "error_code": code},
+        extra={"reference": booking.reference, "kind": marked_as, "error_code": code},
     )
     return Outcome.UNDELIVERABLE
 
 
 def _claim(
-    reference: str, kind: Kind, booking: BookingItem, sending: Sending
+    reference: str, kind: str, booking: BookingItem, sending: Sending
 ) -> SentMailItem | Outcome:
     """The marker, now ours to send with; or the outcome of an earlier invocation."""
     claimed = mail_markers.claim(

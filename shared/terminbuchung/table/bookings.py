@@ -265,6 +265,26 @@ def _attendance(item: BookingItem, actions: list[Action], condition: Any, counte
     raise Contended()
 
 
+def request_resend(item: BookingItem, *, by: str, now: datetime) -> bool:
+    """Count one more confirmation to send; the e-mail function sees the change on the
+    stream and sends it. Clears the undelivered flag: a failure flags it anew.
+    False if the booking is no longer confirmed or has no address."""
+    try:
+        item.update(
+            actions=[
+                BookingItem.resent.add(1),
+                BookingItem.undelivered_mail.remove(),
+                _append_history(HistoryEntry.of(now, by, "resend")),
+            ],
+            condition=(BookingItem.status == BookingItem.CONFIRMED) & BookingItem.email.exists(),
+        )
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        return False
+    return True
+
+
 def load(reference: str) -> BookingItem | None:
     try:
         return BookingItem.get(booking_key(reference), BOOKING_SORT_KEY, consistent_read=True)

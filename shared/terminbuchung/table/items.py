@@ -139,6 +139,7 @@ class BookingItem(Model):
     checked_in_at = UTCDateTimeAttribute(null=True)
     no_show_at = UTCDateTimeAttribute(null=True)
     history = ListAttribute(of=HistoryEntry, null=True)
+    resent = NumberAttribute(null=True)  # confirmations the office sent again (the stream)
     day_key = UnicodeAttribute(attr_name="gsi1pk")
     day_order = UnicodeAttribute(attr_name="gsi1sk")
     expires_at = TTLAttribute()
