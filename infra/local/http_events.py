@@ -13,6 +13,8 @@ from infra.template import Route
 # What a page of the local stack itself (/_dev/...) answers: status, headers, body.
 Answer = tuple[int, list[tuple[str, str]], bytes]
 DevRoute = Callable[[bytes], Answer]
+# A page of the local stack that reads the request's headers too (by lower-case name).
+HeaderRoute = Callable[[bytes, dict[str, str]], Answer]
 
 
 def json_answer(status: int, payload: Any) -> Answer:
@@ -30,8 +32,13 @@ def http_api_event(
     headers: Iterable[tuple[str, str]],
     body: bytes,
     source_ip: str,
+    authorizer: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The event API Gateway sends a Lambda integration for this request."""
+    """The event API Gateway sends a Lambda integration for this request.
+
+    `authorizer`: what a route's authorizer passes (`requestContext.authorizer`), e.g.
+    `{"jwt": {"claims": {...}, "scopes": None}}` (infra/local/jwt_authorizer.py).
+    """
     joined: dict[str, str] = {}
     cookies: list[str] = []
     for raw_name, value in headers:
@@ -72,6 +79,8 @@ def http_api_event(
         },
         "isBase64Encoded": False,
     }
+    if authorizer is not None:
+        event["requestContext"]["authorizer"] = authorizer
     if cookies:
         event["cookies"] = cookies
     if query:

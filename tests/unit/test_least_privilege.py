@@ -107,6 +107,8 @@ EXPECTED = {
         grants(["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], [TABLE]),
         grants(["secretsmanager:GetSecretValue"], [TOKEN_KEY]),
     ),
+    # Who is signed in comes from the token's claims, where from the site configuration.
+    "StaffMeFunction": expected({LOGS, XRAY}),
     "ReleaseSlotsFunction": expected(
         {LOGS, XRAY},
         grants(["dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"], [TABLE]),
