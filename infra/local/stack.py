@@ -6,7 +6,9 @@ page from web/ (infra/local/static_site.py), so the page finds the API on its ow
 AWS is in memory (moto), or DynamoDB Local when --dynamodb-endpoint is given (the integration
 tests). At start the table is created from the template and the daily release runs once.
 The table's stream drives the e-mail function; SES is always moto's, and /_dev/outbox
-shows what it sent (infra.local.dev_mail).
+shows what it sent (infra.local.dev_mail). Cognito is moto's too: the template's staff pool
+with demo users (infra.local.dev_cognito), and every route whose event names an authorizer
+gets its token checked as API Gateway's JWT authorizer would (infra.local.jwt_authorizer).
 
     python -m infra.local [--port 3000] [--dynamodb-endpoint http://localhost:8000]
 """
@@ -26,8 +28,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+from infra.local.dev_cognito import DevCognito
 from infra.local.dev_mail import DevMail
-from infra.local.http_events import DevRoute, http_api_event, http_response, json_answer
+from infra.local.http_events import (
+    DevRoute,
+    HeaderRoute,
+    http_api_event,
+    http_response,
+    json_answer,
+)
+from infra.local.jwt_authorizer import LocalJwtAuthorizer, TokenRefused
 from infra.local.lambda_runtime import LocalFunction
 from infra.local.static_site import static_file, static_headers
 from infra.template import Cors, Route, Template
@@ -36,6 +46,11 @@ LOCAL_TABLE = "terminbuchung-local"
 # For the local stack only: in AWS the key comes from Secrets Manager.
 LOCAL_TOKEN_KEY = "local-development-key-not-for-production"  # noqa: S105
 LOCAL_ORIGINS = "http://127.0.0.1:3000,http://localhost:3000"
+LOCAL_REGION = "eu-central-1"
+# The local stack's 401 for a staff route, in the API's error shape. In AWS the JWT
+# authorizer answers itself, before any function: 401 {"message": "Unauthorized"}.
+NOT_SIGNED_IN = "Bitte melden Sie sich an."
+SIGN_IN_AGAIN = "Ihre Anmeldung ist ungültig oder abgelaufen. Bitte melden Sie sich neu an."
 
 # API Gateway's limit for an HTTP API request body: a Content-Length above it is refused
 # before a byte of the body is read (the functions refuse anything above 16 KiB themselves).
@@ -88,8 +103,8 @@ def local_environment(dynamodb_endpoint: str | None, template: Template) -> dict
     environment = template.environment({"BookingTable": LOCAL_TABLE})
     environment.update(
         {
-            "AWS_REGION": "eu-central-1",
-            "AWS_DEFAULT_REGION": "eu-central-1",
+            "AWS_REGION": LOCAL_REGION,
+            "AWS_DEFAULT_REGION": LOCAL_REGION,
             "AWS_ACCESS_KEY_ID": "local",
             "AWS_SECRET_ACCESS_KEY": "local",
             "TOKEN_KEY": LOCAL_TOKEN_KEY,
@@ -121,7 +136,24 @@ class LocalStack:
                 *self.ops(json.loads(body or b"{}").get("argv", []))
             ),
         }
+        # Pages of the local stack that read the request's headers (Cognito's API).
+        self.dev_proxies: dict[tuple[str, str], HeaderRoute] = {}
+        # The template's JWT authorizers, once the local user pool exists (use_authorizers).
+        self.authorizers: dict[str, LocalJwtAuthorizer] = {}
         self._config_stamp = 0
+
+    def use_authorizers(self, authorizers: dict[str, LocalJwtAuthorizer]) -> None:
+        """Check that every route's authorizer exists, as a deployment would."""
+        for route in self.routes:
+            if route.authorizer and route.authorizer not in authorizers:
+                raise ValueError(f"{route.route_key}: no authorizer {route.authorizer!r}")
+        self.authorizers = authorizers
+
+    def authorize(self, route: Route, headers: dict[str, str]) -> dict[str, Any] | None:
+        """`requestContext.authorizer` for the route's function; TokenRefused: answer 401."""
+        if route.authorizer is None:
+            return None
+        return self.authorizers[route.authorizer].authorize(headers)
 
     def follow_config(self) -> None:
         """An edited site configuration takes effect as after a deploy: at the next call."""
@@ -269,10 +301,35 @@ def make_handler(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
                 if dev_route := stack.dev_routes.get((self.command, url.path)):
                     status, headers, payload = dev_route(body)
                     self._send(status, headers, payload)
+                elif dev_proxy := stack.dev_proxies.get((self.command, url.path)):
+                    status, headers, payload = dev_proxy(body, self._header_map())
+                    self._send(status, headers, payload)
                 else:
                     status = self._dispatch(url.path, url.query, body, origin)
             elapsed = (time.perf_counter() - started) * 1000
             print(f"{self.command} {url.path} -> {status} ({elapsed:.0f} ms)", file=sys.stderr)
+
+        def _header_map(self) -> dict[str, str]:
+            """Headers by lower-case name; repeated ones joined with commas (as HTTP API)."""
+            joined: dict[str, str] = {}
+            for raw_name, value in self.headers.items():
+                name = raw_name.lower()
+                joined[name] = f"{joined[name]},{value}" if name in joined else value
+            return joined
+
+        def _unauthorized(self, refused: TokenRefused, origin: str | None) -> int:
+            """What the route's JWT authorizer answers instead of the function (401)."""
+            message = SIGN_IN_AGAIN if refused.token_given else NOT_SIGNED_IN
+            payload = Refused("unauthorized", message).payload
+            challenge = 'Bearer error="invalid_token"' if refused.token_given else "Bearer"
+            extra = [
+                ("Cache-Control", "no-store"),
+                ("WWW-Authenticate", challenge),
+                *cors_headers(stack.cors, origin, False),
+            ]
+            self._json(401, payload, extra)
+            print(f"unauthorized: {refused.reason}", file=sys.stderr)  # never the token
+            return 401
 
         def _dispatch(self, path: str, query: str, body: bytes, origin: str | None) -> int:
             if self.command == "OPTIONS" and self.headers.get("Access-Control-Request-Method"):
@@ -289,6 +346,10 @@ def make_handler(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
                 self._json(404, {"message": "Not Found"}, cors_headers(stack.cors, origin, False))
                 return 404
             route, params = found
+            try:
+                authorizer = stack.authorize(route, self._header_map())
+            except TokenRefused as refused:
+                return self._unauthorized(refused, origin)
             event = http_api_event(
                 route,
                 params,
@@ -298,6 +359,7 @@ def make_handler(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
                 headers=self.headers.items(),
                 body=body,
                 source_ip=self.client_address[0],
+                authorizer=authorizer,
             )
             try:
                 result = stack.invoke(route, event)
@@ -316,6 +378,23 @@ def make_handler(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
             pass  # one line per request is printed by _handle, without client addresses
 
     return Handler
+
+
+def start_cognito(stack: LocalStack, template: Template) -> DevCognito:
+    """The staff pool in moto, its demo users, and the JWT authorizers checking its tokens."""
+    from terminbuchung.config import site_config
+
+    site = site_config()
+    staff = DevCognito(template, os.environ.get("AWS_REGION", LOCAL_REGION))
+    with staff.lock:
+        staff.start([loc.id for loc in site.locations], [loc.id for loc in site.open_locations])
+    # Variables that name the pool or its client, should a function need them.
+    os.environ.update(template.environment({"BookingTable": LOCAL_TABLE, **staff.resource_names}))
+    authorizers = template.jwt_authorizers(staff.resource_names, staff.pseudo_parameters)
+    stack.use_authorizers({name: LocalJwtAuthorizer(a) for name, a in authorizers.items()})
+    stack.dev_routes.update(staff.routes())
+    stack.dev_proxies.update(staff.proxies())
+    return staff
 
 
 class LocalServer(ThreadingHTTPServer):
@@ -357,6 +436,7 @@ def main(argv: list[str] | None = None) -> None:
     mail = DevMail(template, stack.functions, LOCAL_TABLE, args.dynamodb_endpoint, stack.gate)
     mail.start()
     stack.dev_routes.update(mail.routes())
+    staff = start_cognito(stack, template)
     if not args.no_release:
         released = stack.release()
         print(f"released {released['created']} slots", file=sys.stderr)
@@ -366,6 +446,10 @@ def main(argv: list[str] | None = None) -> None:
     backend = args.dynamodb_endpoint or "moto (in memory)"
     print(f"Terminbuchung läuft: http://{args.host}:{server.server_port}/  (DynamoDB: {backend})")
     print(f"Versandte E-Mails: http://{args.host}:{server.server_port}/_dev/outbox.html")
+    print(f"Anmeldung für Mitarbeitende (lokal): {staff.pool_id}, App-Client {staff.client_id}")
+    for user in staff.users:
+        print(f"  {user.username:24} Passwort {user.password:24} Gruppen {', '.join(user.groups)}")
+    print(f"  Als JSON: http://{args.host}:{server.server_port}/_dev/staff-users")
     print("Beenden mit Ctrl-C.", flush=True)
     try:
         server.serve_forever()

@@ -5,10 +5,14 @@
     python -m infra.ops reopen LOCATION YYYY-MM-DD
     python -m infra.ops release
     python -m infra.ops undelivered [LOCATION] [--days N]
+    python -m infra.ops staff add USERNAME --email E --group G [--group G]
+    python -m infra.ops staff remove USERNAME
+    python -m infra.ops staff list
 
 By default against the local stack (`make dev`, at http://127.0.0.1:$PORT); with
 `--stack NAME` against a deployed stack (AWS credentials of the shell), with
-`--dynamodb-endpoint URL` against any DynamoDB (e.g. DynamoDB Local).
+`--dynamodb-endpoint URL` against any DynamoDB (e.g. DynamoDB Local). `staff` acts on the
+staff user pool: the local stack's, or the deployed stack's (see infra/ops/staff.py).
 """
 
 import argparse
@@ -87,6 +91,10 @@ def parser() -> argparse.ArgumentParser:
     )
     undelivered.add_argument("location", nargs="?", help="one location (default: all)")
     undelivered.add_argument("--days", type=int, default=14, help="days from today (default: 14)")
+
+    from infra.ops.staff import add_parser as add_staff_parser
+
+    add_staff_parser(commands)
     return root
 
 
@@ -180,11 +188,11 @@ def _undelivered(locations: Sequence["Location"], first: date, last: date) -> st
     return "\n".join(out)
 
 
-def _on_local_stack(base_url: str, argv: Sequence[str]) -> str:
+def _on_local_stack(base_url: str, argv: Sequence[str], page: str = "/_dev/ops") -> str:
     import requests
 
     try:
-        answer = requests.post(f"{base_url}/_dev/ops", json={"argv": list(argv)}, timeout=60)
+        answer = requests.post(f"{base_url}{page}", json={"argv": list(argv)}, timeout=60)
     except requests.ConnectionError:
         raise OpsError(f"no local stack at {base_url}: start it with `make dev`") from None
     if answer.status_code != 200:
@@ -203,6 +211,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parser().parse_args(argv)
     try:
+        if args.command == "staff":
+            print(_staff(args, argv))
+            return 0
         if args.stack or args.dynamodb_endpoint:
             from terminbuchung.table import use_table
 
@@ -224,6 +235,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     return 0
+
+
+def _staff(args: argparse.Namespace, argv: list[str]) -> str:
+    """`staff ...` on the deployed stack's user pool, or on the local stack's (/_dev/staff)."""
+    from infra.ops.staff import StaffError, run
+
+    if args.dynamodb_endpoint:
+        raise OpsError("staff works on a user pool: the local stack, or --stack NAME")
+    if not args.stack:
+        return _on_local_stack(args.local.rstrip("/"), _without_target(argv), "/_dev/staff")
+    import boto3
+
+    pool_id = _deployed_stack(args.stack).get("StaffUserPoolId")
+    if not pool_id:
+        raise OpsError(f"stack {args.stack} has no output StaffUserPoolId")
+    try:
+        return run(boto3.client("cognito-idp"), pool_id, args, local=False)
+    except StaffError as error:
+        raise OpsError(str(error)) from None
 
 
 def _invoke(function_name: str) -> str:
