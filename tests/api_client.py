@@ -22,6 +22,16 @@ class Answer:
         return error
 
 
+def _body(headers: dict[str, str], payload: bytes) -> Any:
+    """JSON parsed; any other answer (a CSV file, say) as its text."""
+    if not payload:
+        return None
+    media_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    if "json" in media_type.lower() or not media_type:
+        return json.loads(payload)
+    return payload.decode("utf-8")
+
+
 class ApiClient:
     """Routes from template.yaml to the handlers in functions/, no HTTP server between."""
 
@@ -69,7 +79,7 @@ class ApiClient:
             # What API Gateway's JWT authorizer hands over once it accepted the token.
             event["requestContext"]["authorizer"] = {"jwt": {"claims": claims, "scopes": None}}
         status, header_list, payload = http_response(self.functions[route.function].invoke(event))
-        return Answer(status, dict(header_list), json.loads(payload) if payload else None)
+        return Answer(status, dict(header_list), _body(dict(header_list), payload))
 
     def get(self, path: str, **kwargs: Any) -> Answer:
         return self.request("GET", path, **kwargs)

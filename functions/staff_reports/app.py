@@ -1,0 +1,47 @@
+"""GET /staff/reports/evaluation?from=&to=&location=: the test phase's figures per day and
+location, as JSON or, for `Accept: text/csv`, as a spreadsheet (terminbuchung.evaluation).
+
+Reads slot items only (one Query per location), never a booking: the figures outlive the
+bookings' personal data.
+"""
+
+from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools.event_handler import Response
+
+from http_api import create_api, entry_point, respond
+from http_api.negotiation import preferred_type
+from http_api.staff import staff_member
+from terminbuchung import clock, evaluation
+from terminbuchung.config import site_config
+
+logger = Logger()
+tracer = Tracer()
+app = create_api(logger)
+
+CSV = "text/csv"
+
+
+@app.get("/staff/reports/evaluation")
+def evaluation_report() -> Response[str]:
+    member = staff_member(app)
+    today = clock.in_berlin(clock.now()).date()
+    period = evaluation.period(app.current_event.query_string_parameters or {}, today)
+    days = evaluation.evaluation(site_config(), member, period.first, period.last, period.location)
+    # Caches must keep the two answers of one address apart.
+    headers = {"Vary": "Accept"}
+    if preferred_type(app.current_event.headers.get("accept"), ["application/json", CSV]) == CSV:
+        name = evaluation.csv_filename(period.first, period.last)
+        return Response(
+            status_code=200,
+            content_type=f"{CSV}; charset=utf-8",
+            body=evaluation.as_csv(days),
+            headers={
+                **headers,
+                "Content-Disposition": f'attachment; filename="{name}"',
+                "Cache-Control": "no-store",
+            },
+        )
+    return respond(200, evaluation.as_json(period.first, period.last, days), headers)
+
+
+lambda_handler = entry_point(app, logger, tracer)
