@@ -141,7 +141,7 @@ class LocalJwtAuthorizer:
             raise TokenRefused("the token does not decode")
         algorithm = header.get("alg")
         if algorithm not in RSA_ALGORITHMS:
-            raise TokenRefused(f"algorithm {algorithm!r} is not accepted")
+            raise TokenRefused(f"algorithm {str(algorithm)[:16]!r} is not accepted")
         key = next(
             (k for k in self.keys().get("keys", []) if k.get("kid") == header.get("kid")), None
         )

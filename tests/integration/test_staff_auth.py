@@ -216,6 +216,22 @@ def test_a_token_of_another_signer_is_unauthorized(
     assert_unauthorized(me(base_url, f"Bearer {forged}"))
 
 
+def test_a_token_signed_with_the_public_key_as_a_secret_is_unauthorized(
+    base_url: str, oranienburg: dict[str, str]
+) -> None:
+    """The old algorithm confusion: HS256 with the published key as the HMAC secret."""
+    from joserfc import jwt
+    from joserfc.jwk import OctKey
+    from moto.utilities.utils import load_resource
+
+    # The key set the pool publishes (moto's, the same for every pool).
+    public = load_resource("cognitoidp/resources/jwks-public.json")["keys"][0]
+    secret = OctKey.import_key(json.dumps(public).encode())
+    forged = jwt.encode({"alg": "HS256", "kid": "dummy"}, claims_of(oranienburg["IdToken"]), secret)
+
+    assert_unauthorized(me(base_url, f"Bearer {forged}"))
+
+
 def test_a_token_signed_with_the_pools_key_passes_until_a_claim_is_wrong(
     base_url: str, oranienburg: dict[str, str], admin: dict[str, str], sign_as_moto: Signer
 ) -> None:
