@@ -29,9 +29,11 @@ PSEUDO_PARAMETERS = {
 
 TABLE = "${BookingTable.Arn}"
 TOKEN_KEY = "${TokenKeySecret}"
+DAY_INDEX = f"{TABLE}/index/by-location-day"
 SES = "arn:aws:ses:eu-central-1:123456789012"
 SENDER_ONLY = {"StringEquals": {"ses:FromAddress": "termine@oberhavel.de"}}
 SENT_MARKERS_ONLY = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["SENT#*"]}}
+SLOT_PARTITIONS_ONLY = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["LOC#*"]}}
 UNDELIVERED_MAIL_ONLY = {
     "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["BOOKING#*"]},
     "ForAllValues:StringEquals": {"dynamodb:Attributes": ["pk", "sk", "undelivered_mail"]},
@@ -109,6 +111,33 @@ EXPECTED = {
     ),
     # Who is signed in comes from the token's claims, where from the site configuration.
     "StaffMeFunction": expected({LOGS, XRAY}),
+    # The office's day (slots by key range, bookings by the day index) and one booking.
+    "StaffDayFunction": expected(
+        {LOGS, XRAY},
+        grants(["dynamodb:Query", "dynamodb:GetItem"], [TABLE, DAY_INDEX]),
+    ),
+    # Closures: the slots of the day, the closure items, the day's bookings called off.
+    "StaffClosuresFunction": expected(
+        {LOGS, XRAY},
+        grants(
+            ["dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+            [TABLE, DAY_INDEX],
+        ),
+    ),
+    # Bookings for callers, attendance and cancellations: the citizens' writes, and the key
+    # for the one-booking-per-person guards.
+    "StaffBookingsFunction": expected(
+        {LOGS, XRAY},
+        grants(
+            ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+            [TABLE],
+        ),
+        grants(["secretsmanager:GetSecretValue"], [TOKEN_KEY]),
+    ),
+    # The evaluation reads the slots' counters: location partitions only, never a booking.
+    "StaffReportsFunction": expected(
+        {LOGS, XRAY}, grants(["dynamodb:Query"], [TABLE], SLOT_PARTITIONS_ONLY)
+    ),
     "ReleaseSlotsFunction": expected(
         {LOGS, XRAY},
         grants(["dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"], [TABLE]),

@@ -533,3 +533,115 @@ def test_ops_list_the_bookings_whose_e_mail_did_not_reach_the_citizen(
         f"  Tue 2026-12-01 10:00  {typo['reference']}  confirmed  not delivered: confirmation",
     ]
     assert "gmial" not in shown
+
+
+def test_a_caller_booked_without_an_e_mail_address_gets_none_and_blocks_nothing(
+    api: ApiClient, mailroom: Mailroom
+) -> None:
+    from tests.api_client import staff_claims
+
+    made = api.post(
+        "/staff/bookings",
+        json_body={
+            "location": "oranienburg",
+            "service": "beratung",
+            "start": TUESDAY_10,
+            "name": "Karl Anrufer",
+            "phone": "03301 123456",
+        },
+        claims=staff_claims("anna", "oranienburg"),
+    )
+    assert made.status == 201
+    book(api, MAX, TUESDAY_11, name="Max Muster")
+
+    assert mailroom.deliver_new() == {"batchItemFailures": []}
+
+    assert [m["to"] for m in mailroom.outbox()] == [f"Max Muster <{MAX}>"]
+
+
+def test_the_office_s_cancellation_reaches_the_citizen_with_the_reason(
+    api: ApiClient, mailroom: Mailroom
+) -> None:
+    from tests.api_client import staff_claims
+
+    made = book(api)
+    mailroom.deliver_new()
+    answer = api.post(
+        f"/staff/bookings/{made['reference']}/cancel",
+        json_body={"reason": "Krankheit der Beraterin"},
+        claims=staff_claims("anna", "oranienburg"),
+    )
+    assert answer.status == 200
+
+    assert mailroom.deliver_new() == {"batchItemFailures": []}
+
+    notice = mailroom.outbox()[-1]
+    assert "muss leider ausfallen" in notice["subject"]
+    assert "Krankheit der Beraterin" in notice["text"]
+
+
+def test_the_office_sends_the_confirmation_again_once_per_request(
+    api: ApiClient, mailroom: Mailroom
+) -> None:
+    from tests.api_client import staff_claims
+
+    anna = staff_claims("anna", "oranienburg")
+    made = book(api)
+    assert mailroom.deliver_new() == {"batchItemFailures": []}
+
+    again = api.post(f"/staff/bookings/{made['reference']}/resend", claims=anna)
+
+    assert again.status == 200, again.body
+    resent = mailroom.booking_records()
+    assert mailroom.deliver(resent) == {"batchItemFailures": []}
+    assert mailroom.deliver(resent) == {"batchItemFailures": []}  # a replay sends nothing
+    first, second = mailroom.outbox()
+    assert (first["subject"], first["to"]) == (second["subject"], second["to"])
+    history = api.get(f"/staff/bookings/{made['reference']}", claims=anna).body["history"]
+    assert (history[-1]["by"], history[-1]["action"]) == ("anna", "resend")
+
+
+def test_a_confirmation_given_up_on_is_sent_again_when_the_office_asks(
+    api: ApiClient, mailroom: Mailroom
+) -> None:
+    from terminbuchung.mail.delivery import MAX_ATTEMPTS
+    from tests.api_client import staff_claims
+
+    anna = staff_claims("anna", "oranienburg")
+    made = book(api)
+    records = mailroom.booking_records()
+    mailroom.refuse(ERIKA, "MessageRejected", "Mailbox full.")
+    for _ in range(MAX_ATTEMPTS):
+        mailroom.deliver(records)
+    listed = api.get("/staff/locations/oranienburg/days/2026-12-01", claims=anna).body
+    assert listed["appointments"][0]["undelivered_mail"] == ["confirmation"]
+    mailroom.accept_all()
+
+    assert api.post(f"/staff/bookings/{made['reference']}/resend", claims=anna).status == 200
+    assert mailroom.deliver_new() == {"batchItemFailures": []}
+
+    assert [m["to"] for m in mailroom.outbox()] == [f"Erika Mustermann <{ERIKA}>"]
+    listed = api.get("/staff/locations/oranienburg/days/2026-12-01", claims=anna).body
+    assert listed["appointments"][0]["undelivered_mail"] == []
+
+
+def test_without_an_address_or_once_cancelled_nothing_is_sent_again(
+    api: ApiClient, mailroom: Mailroom
+) -> None:
+    from tests.api_client import staff_claims
+
+    anna = staff_claims("anna", "oranienburg")
+    by_phone = api.post(
+        "/staff/bookings",
+        json_body={"location": "oranienburg", "service": "beratung", "start": TUESDAY_11,
+                   "name": "Karl Anrufer"},
+        claims=anna,
+    ).body  # fmt: skip
+    made = book(api)
+    cancel(api, made)
+
+    no_address = api.post(f"/staff/bookings/{by_phone['reference']}/resend", claims=anna)
+    cancelled = api.post(f"/staff/bookings/{made['reference']}/resend", claims=anna)
+
+    assert (no_address.status, no_address.error["code"]) == (409, "no_address")
+    assert (cancelled.status, cancelled.error["code"]) == (409, "not_confirmed")
