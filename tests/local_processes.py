@@ -30,7 +30,8 @@ def _wait(url: str, process: subprocess.Popen[bytes], log: Path, seconds: float)
         try:
             requests.get(url, timeout=1)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
+            # Not listening yet, or a first (cold) answer slower than a second under load.
             time.sleep(0.1)
     process.kill()
     raise RuntimeError(f"{url} not ready after {seconds} s:\n{log.read_text()[-3000:]}")

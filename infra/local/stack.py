@@ -388,8 +388,11 @@ def start_cognito(stack: LocalStack, template: Template) -> DevCognito:
     staff = DevCognito(template, os.environ.get("AWS_REGION", LOCAL_REGION))
     with staff.lock:
         staff.start([loc.id for loc in site.locations], [loc.id for loc in site.open_locations])
-    # Variables that name the pool or its client, should a function need them.
-    os.environ.update(template.environment({"BookingTable": LOCAL_TABLE, **staff.resource_names}))
+    # Variables that name the pool or its client, should a function need them; what the
+    # stack set before (local_environment) stays.
+    names = {"BookingTable": LOCAL_TABLE, **staff.resource_names}
+    for name, value in template.environment(names).items():
+        os.environ.setdefault(name, value)
     authorizers = template.jwt_authorizers(staff.resource_names, staff.pseudo_parameters)
     stack.use_authorizers({name: LocalJwtAuthorizer(a) for name, a in authorizers.items()})
     stack.dev_routes.update(staff.routes())
