@@ -8,7 +8,7 @@ from terminbuchung.clock import in_berlin, iso
 from terminbuchung.config import Location, Service, SiteConfig
 from terminbuchung.errors import InvalidInput, LocationNotFound, ServiceNotOffered, ServiceNotOnline
 from terminbuchung.forms import SlotQuery
-from terminbuchung.table.slots import slots_between
+from terminbuchung.table.slots import offered_slots
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def free_slots(
     if last < first:
         return []
     slots = []
-    for item in slots_between(location.id, first, last):
+    for item in offered_slots(location.id, first, last):
         start = item.starts_at
         if item.free_seats > 0 and is_bookable(location, start, now):
             slots.append(FreeSlot(iso(start), iso(start + length), item.free_seats))

@@ -35,6 +35,17 @@ def slots_between(location: str, first: date, last: date) -> Iterator[SlotItem]:
     return SlotItem.query(location_key(location), _days(SlotItem.sk, SLOT_PREFIX, first, last))
 
 
+# What a citizen's list of free slots needs; the evaluation's counters (a list per slot)
+# would cost transfer and parsing on the busiest request for nothing.
+_OFFER = ("pk", "sk", "starts_at", "ends_at", "capacity", "booked", "closed_reason")
+
+
+def offered_slots(location: str, first: date, last: date) -> Iterator[SlotItem]:
+    """As `slots_between`, with only the attributes the citizens' list needs."""
+    condition = _days(SlotItem.sk, SLOT_PREFIX, first, last)
+    return SlotItem.query(location_key(location), condition, attributes_to_get=list(_OFFER))
+
+
 def create_slot(planned: PlannedSlot, now: datetime) -> bool:
     """Put a released slot in place; False if it exists already (a concurrent release)."""
     item = SlotItem(
