@@ -10,7 +10,7 @@ from http_api import create_api, entry_point, json_body, respond
 from terminbuchung import bookings, clock
 from terminbuchung.config import site_config
 from terminbuchung.forms import BookingForm, parse
-from terminbuchung.references import secret_key
+from terminbuchung.references import token_keys
 
 logger = Logger()
 tracer = Tracer()
@@ -21,7 +21,7 @@ app = create_api(logger)
 @app.post("/bookings")
 def book() -> Response[str]:
     form = parse(BookingForm, json_body(app))
-    confirmation = bookings.book(form, site_config(), clock.now(), secret_key())
+    confirmation = bookings.book(form, site_config(), clock.now(), token_keys())
     metrics.add_dimension("location", confirmation.location)
     metrics.add_metric("BookingCreated", MetricUnit.Count, 1)
     return respond(201, asdict(confirmation))

@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 from http_api import create_api, entry_point, json_body, respond
 from terminbuchung import bookings, clock
 from terminbuchung.forms import CancelForm, parse
-from terminbuchung.references import secret_key
+from terminbuchung.references import token_keys
 
 logger = Logger()
 tracer = Tracer()
@@ -18,7 +18,7 @@ app = create_api(logger)
 @app.post("/bookings/<reference>/cancel")
 def cancel_booking(reference: str) -> Response[str]:
     form = parse(CancelForm, json_body(app))
-    cancellation = bookings.cancel(reference, form.token, clock.now(), secret_key())
+    cancellation = bookings.cancel(reference, form.token, clock.now(), token_keys())
     return respond(200, asdict(cancellation))
 
 

@@ -11,7 +11,7 @@ from http_api import create_api, entry_point, respond
 from terminbuchung import bookings, clock
 from terminbuchung.config import site_config
 from terminbuchung.mail.calendar_invite import organizer_address
-from terminbuchung.references import secret_key
+from terminbuchung.references import token_keys
 
 logger = Logger()
 tracer = Tracer()
@@ -24,7 +24,7 @@ def _token() -> str:
 
 @app.get("/bookings/<reference>")
 def show_booking(reference: str) -> Response[str]:
-    return respond(200, asdict(bookings.show(reference, _token(), secret_key())))
+    return respond(200, asdict(bookings.show(reference, _token(), token_keys())))
 
 
 @app.get("/bookings/<reference>/calendar.ics")
@@ -32,7 +32,7 @@ def calendar_file(reference: str) -> Response[str]:
     name, content = bookings.calendar(
         reference,
         _token(),
-        secret_key(),
+        token_keys(),
         site=site_config(),
         organizer=organizer_address(),
         now=clock.now(),

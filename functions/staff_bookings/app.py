@@ -13,7 +13,7 @@ from http_api.staff import staff_member
 from terminbuchung import clock, office
 from terminbuchung.config import site_config
 from terminbuchung.forms import OfficeCancelForm, PhoneBookingForm, parse
-from terminbuchung.references import secret_key
+from terminbuchung.references import token_keys
 
 logger = Logger()
 tracer = Tracer()
@@ -25,7 +25,7 @@ app = create_api(logger)
 def book() -> Response[str]:
     member = staff_member(app)
     form = parse(PhoneBookingForm, json_body(app))
-    made = office.book_for_caller(form, site_config(), member, clock.now(), secret_key())
+    made = office.book_for_caller(form, site_config(), member, clock.now(), token_keys())
     metrics.add_dimension("location", made.location)
     metrics.add_metric("BookingCreatedByOffice", MetricUnit.Count, 1)
     return respond(201, asdict(made))

@@ -107,11 +107,14 @@ def local_environment(dynamodb_endpoint: str | None, template: Template) -> dict
             "AWS_DEFAULT_REGION": LOCAL_REGION,
             "AWS_ACCESS_KEY_ID": "local",
             "AWS_SECRET_ACCESS_KEY": "local",
-            "TOKEN_KEY": LOCAL_TOKEN_KEY,
+            # The shell may set both to try a key rotation (README, Operations).
+            "TOKEN_KEY": os.environ.get("TOKEN_KEY") or LOCAL_TOKEN_KEY,
             "POWERTOOLS_TRACE_DISABLED": "true",
             "POWERTOOLS_METRICS_DISABLED": "true",
         }
     )
+    if previous_key := os.environ.get("TOKEN_KEY_PREVIOUS"):
+        environment["TOKEN_KEY_PREVIOUS"] = previous_key
     if dynamodb_endpoint:
         environment["DYNAMODB_ENDPOINT"] = dynamodb_endpoint
     return environment

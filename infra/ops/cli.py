@@ -8,11 +8,13 @@
     python -m infra.ops staff add USERNAME --email E --group G [--group G]
     python -m infra.ops staff remove USERNAME
     python -m infra.ops staff list
+    python -m infra.ops --stack NAME token-key show|rotate|drop-previous
 
 By default against the local stack (`make dev`, at http://127.0.0.1:$PORT); with
 `--stack NAME` against a deployed stack (AWS credentials of the shell), with
 `--dynamodb-endpoint URL` against any DynamoDB (e.g. DynamoDB Local). `staff` acts on the
 staff user pool: the local stack's, or the deployed stack's (see infra/ops/staff.py).
+`token-key` rotates the key of the cancel links on a deployed stack (infra/ops/token_key.py).
 """
 
 import argparse
@@ -95,6 +97,9 @@ def parser() -> argparse.ArgumentParser:
     from infra.ops.staff import add_parser as add_staff_parser
 
     add_staff_parser(commands)
+    from infra.ops.token_key import add_parser as add_token_key_parser
+
+    add_token_key_parser(commands)
     return root
 
 
@@ -214,6 +219,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "staff":
             print(_staff(args, argv))
             return 0
+        if args.command == "token-key":
+            print(_token_key(args))
+            return 0
         if args.stack or args.dynamodb_endpoint:
             from terminbuchung.table import use_table
 
@@ -253,6 +261,37 @@ def _staff(args: argparse.Namespace, argv: list[str]) -> str:
     try:
         return run(boto3.client("cognito-idp"), pool_id, args, local=False)
     except StaffError as error:
+        raise OpsError(str(error)) from None
+
+
+def _token_key(args: argparse.Namespace) -> str:
+    """`token-key ...` on the deployed stack's secret and the functions that read it."""
+    from infra.ops.token_key import TokenKeyError, run
+
+    if not args.stack:
+        raise OpsError(
+            "token-key works on a deployed stack (--stack NAME); the local stack takes its "
+            "keys from TOKEN_KEY and TOKEN_KEY_PREVIOUS"
+        )
+    import boto3
+
+    from terminbuchung import clock
+    from terminbuchung.config import site_config
+
+    secret_arn = _deployed_stack(args.stack).get("TokenKeySecretArn")
+    if not secret_arn:
+        raise OpsError(f"stack {args.stack} has no output TokenKeySecretArn")
+    horizon_days = max(location.horizon_days for location in site_config().locations)
+    try:
+        return run(
+            boto3.client("secretsmanager"),
+            boto3.client("lambda"),
+            secret_arn,
+            args,
+            horizon_days=horizon_days,
+            now=clock.now(),
+        )
+    except TokenKeyError as error:
         raise OpsError(str(error)) from None
 
 

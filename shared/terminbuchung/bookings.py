@@ -23,7 +23,13 @@ from terminbuchung.errors import (
 from terminbuchung.forms import Applicant, BookingForm
 from terminbuchung.offers import online_service, open_location
 from terminbuchung.people import mailbox
-from terminbuchung.references import cancel_token, normalize_reference, person_hash, token_matches
+from terminbuchung.references import (
+    TokenKeys,
+    cancel_token,
+    normalize_reference,
+    person_hashes,
+    token_matches,
+)
 from terminbuchung.table import bookings as table
 from terminbuchung.table.items import BookingItem
 
@@ -57,7 +63,7 @@ class Cancellation:
     status: str
 
 
-def book(form: BookingForm, site: SiteConfig, now: datetime, key: bytes) -> Confirmation:
+def book(form: BookingForm, site: SiteConfig, now: datetime, keys: TokenKeys) -> Confirmation:
     """A citizen books online: an enabled location, a service bookable online, a start
     within the booking window (minimum notice, horizon)."""
     location = open_location(site, form.location, field="location")
@@ -69,7 +75,7 @@ def book(form: BookingForm, site: SiteConfig, now: datetime, key: bytes) -> Conf
         service,
         site=site,
         now=now,
-        key=key,
+        keys=keys,
         via=BookingItem.ONLINE,
         by=BookingItem.CITIZEN,
     )
@@ -82,7 +88,7 @@ def place(
     *,
     site: SiteConfig,
     now: datetime,
-    key: bytes,
+    keys: TokenKeys,
     via: str,
     by: str,
     remarks: str | None = None,
@@ -90,7 +96,8 @@ def place(
     """A seat of the slot, the booking, and one guard per way of counting a person, all at
     once or not at all. A person holds at most `max_active_bookings_per_person` bookings,
     counted by e-mail mailbox and by household number; a lost race for the last seat is
-    slot_full, never an overbooked slot."""
+    slot_full, never an overbooked slot. The person's bookings from before a key rotation
+    count too: their guards are checked under the previous key."""
     end = form.start + timedelta(minutes=service.duration_minutes)
     booking = table.NewBooking(
         location=location_id,
@@ -109,9 +116,10 @@ def place(
     )
     people = {}
     if form.email:
-        people["email"] = person_hash("email", mailbox(form.email), key)
+        people["email"] = table.Person(*person_hashes("email", mailbox(form.email), keys))
     if form.household_number:
-        people["household_number"] = person_hash("household", form.household_number, key)
+        household = person_hashes("household", form.household_number, keys)
+        people["household_number"] = table.Person(*household)
     try:
         reference = table.reserve(
             booking, people, limit=site.booking.max_active_bookings_per_person, now=now
@@ -132,15 +140,21 @@ def place(
         },
     )
     return Confirmation(
-        reference, location_id, service.id, iso(form.start), iso(end), cancel_token(reference, key)
+        reference,
+        location_id,
+        service.id,
+        iso(form.start),
+        iso(end),
+        cancel_token(reference, keys.current),
     )
 
 
-def _booking(reference: str, token: str, key: bytes) -> BookingItem:
-    """The booking, if `token` belongs to it. Unknown and forbidden look the same."""
+def _booking(reference: str, token: str, keys: TokenKeys) -> BookingItem:
+    """The booking, if `token` belongs to it (under the current key or the previous one).
+    Unknown and forbidden look the same."""
     canonical = normalize_reference(reference)
     # The token is checked before any read: a wrong one costs no I/O and tells nothing.
-    if canonical is None or not token_matches(canonical, token, key):
+    if canonical is None or not token_matches(canonical, token, keys):
         raise BookingNotFound()
     return _load(canonical)
 
@@ -152,8 +166,8 @@ def _load(reference: str) -> BookingItem:
     return item
 
 
-def show(reference: str, token: str, key: bytes) -> BookingDetails:
-    item = _booking(reference, token, key)
+def show(reference: str, token: str, keys: TokenKeys) -> BookingDetails:
+    item = _booking(reference, token, keys)
     return BookingDetails(
         item.reference,
         item.status,
@@ -165,9 +179,9 @@ def show(reference: str, token: str, key: bytes) -> BookingDetails:
     )
 
 
-def cancel(reference: str, token: str, now: datetime, key: bytes) -> Cancellation:
+def cancel(reference: str, token: str, now: datetime, keys: TokenKeys) -> Cancellation:
     """Cancel a confirmed booking; cancelling again answers the same. At most 2 round trips."""
-    item = _booking(reference, token, key)
+    item = _booking(reference, token, keys)
     if item.status != BookingItem.CONFIRMED:
         return Cancellation(item.reference, item.status)
     if item.starts_at <= now:
@@ -195,14 +209,14 @@ def call_off(
 
 
 def calendar(
-    reference: str, token: str, key: bytes, *, site: SiteConfig, organizer: str, now: datetime
+    reference: str, token: str, keys: TokenKeys, *, site: SiteConfig, organizer: str, now: datetime
 ) -> tuple[str, str]:
     """The booking's calendar file, (file name, content), for the holder of its token.
 
     Made by the code that attaches it to the booking's e-mails: the same event (UID, title,
     times). Unknown and forbidden look the same, as in `show`.
     """
-    item = _booking(reference, token, key)
+    item = _booking(reference, token, keys)
     # Loaded here: the templates and icalendar cost cold-start time the other routes of
     # this layer need not pay.
     from terminbuchung.mail.letters import booking_calendar

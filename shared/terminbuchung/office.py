@@ -26,7 +26,7 @@ from terminbuchung.errors import (
     TooLate,
 )
 from terminbuchung.forms import ClosureForm, PhoneBookingForm
-from terminbuchung.references import normalize_reference
+from terminbuchung.references import TokenKeys, normalize_reference
 from terminbuchung.staff_members import StaffMember, require_location
 from terminbuchung.table import bookings as table
 from terminbuchung.table.items import BookingItem
@@ -152,7 +152,11 @@ def booking_record(member: StaffMember, reference: str) -> BookingRecord:
 
 
 def book_for_caller(
-    form: PhoneBookingForm, site: SiteConfig, member: StaffMember, now: datetime, key: bytes
+    form: PhoneBookingForm,
+    site: SiteConfig,
+    member: StaffMember,
+    now: datetime,
+    keys: TokenKeys,
 ) -> bookings.Confirmation:
     """The same seat, rules and transaction as online, with three differences: any service
     of the location, no minimum notice (a walk-in slot today, while it has not ended), and
@@ -169,7 +173,7 @@ def book_for_caller(
         service,
         site=site,
         now=now,
-        key=key,
+        keys=keys,
         via=BookingItem.PHONE,
         by=member.username,
         remarks=form.remarks,

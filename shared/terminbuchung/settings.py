@@ -25,8 +25,10 @@ class Settings:
     # Only the local stack and the integration tests point elsewhere (DynamoDB Local).
     dynamodb_endpoint: str | None
     site_config: str  # a file in shared/config/, or a path
-    # The cancel tokens' HMAC key: in AWS a Secrets Manager ARN, locally the key itself.
+    # The cancel tokens' HMAC key: in AWS a Secrets Manager ARN, locally the key itself
+    # and, to try a rotation, the key before it (references.TokenKeys).
     token_key: str | None
+    token_key_previous: str | None
     token_key_secret_arn: str | None
     mail_sender: str | None
     mail_configuration_set: str | None
@@ -48,6 +50,7 @@ def read_settings() -> Settings:
         dynamodb_endpoint=env.get("DYNAMODB_ENDPOINT") or None,
         site_config=env.get("SITE_CONFIG") or DEFAULT_SITE_CONFIG,
         token_key=env.get("TOKEN_KEY") or None,
+        token_key_previous=env.get("TOKEN_KEY_PREVIOUS") or None,
         token_key_secret_arn=env.get("TOKEN_KEY_SECRET_ARN") or None,
         mail_sender=env.get("MAIL_SENDER") or None,
         mail_configuration_set=env.get("MAIL_CONFIGURATION_SET") or None,

@@ -17,6 +17,7 @@ from terminbuchung.clock import BERLIN, iso
 from terminbuchung.config import SiteConfig
 from terminbuchung.errors import AlreadyMarked
 from terminbuchung.forms import BookingForm, ClosureForm, PhoneBookingForm
+from terminbuchung.references import TokenKeys
 from terminbuchung.release import release_slots
 from terminbuchung.staff_members import StaffMember
 from terminbuchung.table import SlotItem, use_table
@@ -26,7 +27,7 @@ from tests.integration.test_staff_auth import sign_in
 MONDAY = datetime(2026, 11, 30, 7, 0, tzinfo=BERLIN)
 TUESDAY_10 = datetime(2026, 12, 1, 10, 0, tzinfo=BERLIN)
 ANNA = StaffMember("anna", frozenset({"oranienburg"}))
-KEY = b"test-key"
+KEY = TokenKeys(b"test-key")
 
 
 # --- over HTTP, as a member of staff would, with the local stack's real tokens -------------

@@ -16,7 +16,7 @@ from terminbuchung.clock import BERLIN
 from terminbuchung.config import SiteConfig
 from terminbuchung.errors import BookingError
 from terminbuchung.forms import PhoneBookingForm
-from terminbuchung.references import secret_key
+from terminbuchung.references import token_keys
 from terminbuchung.staff_members import StaffMember
 from terminbuchung.table import BookingItem, SlotItem
 from terminbuchung.table.keys import location_key, slot_key
@@ -505,7 +505,7 @@ def test_the_report_is_unchanged_after_the_bookings_expire(
             "name": "Anrufer ohne E-Mail",
         }
     )
-    caller = office.book_for_caller(form, site, anna, now + timedelta(hours=1), secret_key())
+    caller = office.book_for_caller(form, site, anna, now + timedelta(hours=1), token_keys())
     # Another citizen's appointment the office calls off.
     lena = citizen_books(api, other, "lena@example.de")
     office.cancel(anna, lena["reference"], "Erkrankung", now + timedelta(hours=2))

@@ -94,9 +94,10 @@ EXPECTED = {
         grants(["dynamodb:Query"], [f"{TABLE}/index/by-location-day"]),
     ),
     "ListSlotsFunction": expected({LOGS, XRAY}, grants(["dynamodb:Query"], [TABLE])),
+    # ConditionCheckItem: the person's guards under the previous key, after a rotation.
     "BookFunction": expected(
         {LOGS, XRAY},
-        grants(["dynamodb:PutItem", "dynamodb:UpdateItem"], [TABLE]),
+        grants(["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"], [TABLE]),
         grants(["secretsmanager:GetSecretValue"], [TOKEN_KEY]),
     ),
     "ShowBookingFunction": expected(
@@ -129,7 +130,13 @@ EXPECTED = {
     "StaffBookingsFunction": expected(
         {LOGS, XRAY},
         grants(
-            ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+            [
+                "dynamodb:GetItem",
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:DeleteItem",
+                "dynamodb:ConditionCheckItem",
+            ],
             [TABLE],
         ),
         grants(["secretsmanager:GetSecretValue"], [TOKEN_KEY]),

@@ -17,12 +17,13 @@ from terminbuchung.closures import ClosureRefused, close, reopen
 from terminbuchung.config import Location, SiteConfig
 from terminbuchung.forms import BookingForm, SlotQuery
 from terminbuchung.offers import free_slots
+from terminbuchung.references import TokenKeys
 from terminbuchung.release import release_slots
 from terminbuchung.table import BookingItem, GuardItem, SlotItem
 from terminbuchung.table import slots as table_slots
 from tests.conftest import MONDAY_MORNING, JsonLogs
 
-KEY = b"test-key"
+KEY = TokenKeys(b"test-key")
 
 
 @pytest.fixture

@@ -23,9 +23,9 @@ from tests.unit.test_api import book
 def test_cancellation_reasons_reach_the_label_of_their_item_whatever_the_order_added(
     aws: None,
 ) -> None:
-    """Fails if PynamoDB stops sending deletes, puts and updates in that order."""
+    """Fails if PynamoDB stops sending checks, deletes, puts and updates in that order."""
     later = datetime(2026, 12, 1, 9, 0, tzinfo=BERLIN)
-    for name in ("updated", "put", "deleted"):
+    for name in ("updated", "put", "deleted", "checked"):
         GuardItem(f"GUARD#{name}", "ACTIVE#0", reference=name, expires_at=later).save()
 
     transaction = Transaction()
@@ -44,11 +44,14 @@ def test_cancellation_reasons_reach_the_label_of_their_item_whatever_the_order_a
     transaction.delete(
         "delete", GuardItem("GUARD#deleted", "ACTIVE#0"), GuardItem.reference == "not this"
     )
+    # The one condition that holds: a label out of place would show a failure here.
+    transaction.check("check", GuardItem, ("GUARD#checked", "ACTIVE#0"), GuardItem.pk.exists())
     with pytest.raises(TransactionFailed) as failed:
         transaction.commit()
 
     reasons = failed.value
     assert all(reasons.failed(label) for label in ("update", "put", "delete"))
+    assert not reasons.failed("check")
     update_item = reasons.raw_item("update")
     put_item = reasons.raw_item("put")
     assert update_item is not None

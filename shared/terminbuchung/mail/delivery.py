@@ -30,7 +30,7 @@ from terminbuchung.mail.letters import Kind, compose
 from terminbuchung.mail.mime import mime_message
 from terminbuchung.mail.postbox import Postbox, SendFailed
 from terminbuchung.mail.settings import MailSettings
-from terminbuchung.references import cancel_token
+from terminbuchung.references import TokenKeys, cancel_token
 from terminbuchung.table import bookings, mail_markers
 from terminbuchung.table.items import BookingItem, SentMailItem
 
@@ -62,12 +62,12 @@ class MailNotSent(Exception):
 
 @dataclass(frozen=True)
 class Sending:
-    """What every delivery needs besides the booking: settings, clock, lease, key."""
+    """What every delivery needs besides the booking: settings, clock, lease, keys."""
 
     site: SiteConfig
     settings: MailSettings
     postbox: Postbox
-    key: bytes
+    keys: TokenKeys
     now: datetime
     lease_until: datetime  # when this invocation's time is up
 
@@ -79,13 +79,13 @@ def sending_for(remaining_milliseconds: int) -> Sending:
     from terminbuchung.config import site_config
     from terminbuchung.mail.postbox import SesPostbox
     from terminbuchung.mail.settings import mail_settings
-    from terminbuchung.references import secret_key
+    from terminbuchung.references import token_keys
 
     return Sending(
         site=site_config(),
         settings=mail_settings(),
         postbox=SesPostbox(mail_settings()),
-        key=secret_key(),
+        keys=token_keys(),
         now=(now := clock.now()),
         lease_until=now + timedelta(milliseconds=remaining_milliseconds),
     )
@@ -178,7 +178,7 @@ def _message(kind: Kind, appointment: Appointment, sending: Sending) -> tuple[by
         appointment,
         site=sending.site,
         settings=sending.settings,
-        token=cancel_token(appointment.reference, sending.key),
+        token=cancel_token(appointment.reference, sending.keys.current),
         now=sending.now,
     )
     raw = mime_message(

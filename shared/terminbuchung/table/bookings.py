@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pynamodb.exceptions import UpdateError
+from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
 from terminbuchung.clock import iso
@@ -54,6 +55,16 @@ class NewBooking:
     remarks: str | None = None
 
 
+@dataclass(frozen=True)
+class Person:
+    """One way of counting a person (their mailbox, say) as the table keys it: the hash new
+    guards are made under, and after a key rotation the hash under the previous key, whose
+    guards still hold the person's seats until they expire or are freed."""
+
+    hash: str
+    previous_hash: str | None = None
+
+
 class SeatNotFree(Exception):
     """No seat of the slot: `full` if all are booked, else not released, closed or moved."""
 
@@ -74,17 +85,19 @@ class Contended(Exception):
     """Still losing to concurrent transactions after every attempt."""
 
 
-def reserve(booking: NewBooking, people: Mapping[str, str], *, limit: int, now: datetime) -> str:
+def reserve(booking: NewBooking, people: Mapping[str, Person], *, limit: int, now: datetime) -> str:
     """Write `booking` with a seat and one guard per way of counting the person.
 
-    `people` maps each way of counting ("email", "household_number") to the person's hash;
-    each guard takes the first of the person's `limit` seats that is free or expired.
+    `people` maps each way of counting ("email", "household_number") to the person; each
+    guard takes the first of the person's `limit` seats that is free or expired. After a
+    key rotation a seat is free only if it is free under the previous hash too: a condition
+    check in the same transaction, so a booking from before the rotation still counts.
     Returns the new reference.
     """
     seats = dict.fromkeys(people, 0)
     for attempt in range(ATTEMPTS):
         reference = new_reference()
-        guards = {way: GuardItem(*guard_key(h, seats[way])) for way, h in people.items()}
+        guards = {way: GuardItem(*guard_key(p.hash, seats[way])) for way, p in people.items()}
         transaction = Transaction()
         transaction.update(
             "slot",
@@ -104,13 +117,16 @@ def reserve(booking: NewBooking, people: Mapping[str, str], *, limit: int, now: 
         for way, guard in guards.items():
             guard.reference = reference
             guard.expires_at = booking.end
-            transaction.put(
-                way, guard, condition=GuardItem.pk.does_not_exist() | (GuardItem.expires_at < now)
-            )
+            transaction.put(way, guard, condition=_seat_free(now))
+            if previous := people[way].previous_hash:
+                seat = guard_key(previous, seats[way])
+                transaction.check(_before_rotation(way), GuardItem, seat, _seat_free(now))
         try:
             transaction.commit()
         except TransactionFailed as failed:
-            taken = [way for way in people if failed.failed(way)]
+            taken = [
+                way for way in people if failed.failed(way) or failed.failed(_before_rotation(way))
+            ]
             for way in taken:
                 seats[way] += 1
                 if seats[way] >= limit:
@@ -124,6 +140,17 @@ def reserve(booking: NewBooking, people: Mapping[str, str], *, limit: int, now: 
             continue  # a guard seat was taken, or the reference existed: try again
         return reference
     raise Contended()
+
+
+def _seat_free(now: datetime) -> Condition:
+    """A guard's seat is free if nobody holds it, or the appointment holding it is over."""
+    free: Condition = GuardItem.pk.does_not_exist() | (GuardItem.expires_at < now)
+    return free
+
+
+def _before_rotation(way: str) -> str:
+    """The label of the check on a person's seat under the previous key."""
+    return f"{way} under the previous key"
 
 
 def _booking_item(booking: NewBooking, reference: str, guards: dict[str, GuardItem]) -> BookingItem:

@@ -53,6 +53,13 @@ class Transaction:
         self._write = TransactWrite(connection=connection())
         self._labels: dict[str, list[str]] = {kind: [] for kind in self._ORDER}
 
+    def check(
+        self, label: str, model: type[Model], key: tuple[str, str], condition: Condition
+    ) -> None:
+        """A condition on an item (`key`: pk, sk) the transaction does not change."""
+        self._write.condition_check(model, *key, condition=condition)
+        self._labels["check"].append(label)
+
     def put(self, label: str, item: Model, condition: Condition | None = None) -> None:
         self._write.save(item, condition=condition, return_values="ALL_OLD")
         self._labels["put"].append(label)
