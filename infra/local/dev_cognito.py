@@ -119,7 +119,11 @@ class DevCognito:
 
     @property
     def pseudo_parameters(self) -> dict[str, str]:
-        return {"AWS::Region": self.region, "AWS::URLSuffix": "amazonaws.com"}
+        return {
+            "AWS::Region": self.region,
+            "AWS::URLSuffix": "amazonaws.com",
+            "AWS::StackName": "terminbuchung-local",
+        }
 
     def _client(self) -> Any:
         import boto3
