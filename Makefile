@@ -76,7 +76,10 @@ integration: $(STAMPS)/python $(STAMPS)/node $(STAMPS)/java
 e2e: $(STAMPS)/python $(STAMPS)/chromium
 	$(PY) -m pytest -q tests/e2e
 
+# The site configurations the deploy would ship (template default, samconfig.toml's
+# environments), with the validator of every cold start: a typo fails here, not in AWS.
 template: $(STAMPS)/python
+	$(PY) -m infra.check_site_config
 	$(VENV)/bin/sam validate --lint
 	$(VENV)/bin/cfn-lint template.yaml
 	$(VENV)/bin/sam build --cached --parallel
