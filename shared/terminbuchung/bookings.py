@@ -184,7 +184,7 @@ def cancel(reference: str, token: str, now: datetime, keys: TokenKeys) -> Cancel
     item = _booking(reference, token, keys)
     if item.status != BookingItem.CONFIRMED:
         return Cancellation(item.reference, item.status)
-    if item.starts_at <= now:
+    if item.starts_at <= now or item.checked_in_at or item.no_show_at:
         raise TooLate()
     if not call_off(item, BookingItem.CANCELLED, "citizen", now):
         # Someone else (a second click, the office) changed it first.

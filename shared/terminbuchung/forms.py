@@ -18,6 +18,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -184,6 +185,15 @@ class BookingForm(_Form):
 
 class PhoneBookingForm(_Form):
     """The office books for a caller: an e-mail address only if the caller gives one."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_is_not_given(cls, data: Any) -> Any:
+        # A console sends "" for a field left empty: for a caller that means "not given".
+        if not isinstance(data, dict):
+            return data
+        optional = ("email", "phone", "household_number", "remarks")
+        return {k: v for k, v in data.items() if not (k in optional and v == "")}
 
     location: Identifier
     service: Identifier

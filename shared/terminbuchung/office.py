@@ -203,6 +203,8 @@ def mark(member: StaffMember, reference: str, attendance: str, now: datetime) ->
 def unmark(member: StaffMember, reference: str, attendance: str, now: datetime) -> AppointmentLine:
     """Undo a check-in or a no-show, on the same day only: the evaluation counts it."""
     item = _booking(member, reference)
+    if item.status != BookingItem.CONFIRMED:
+        raise NotConfirmed()
     marked_at = item.checked_in_at if attendance == CHECKED_IN else item.no_show_at
     if marked_at is None:
         raise AlreadyMarked("Hier ist nichts zurückzunehmen.")
@@ -234,8 +236,8 @@ def cancel(member: StaffMember, reference: str, reason: str, now: datetime) -> A
     item = _booking(member, reference)
     if item.status != BookingItem.CONFIRMED:
         raise NotConfirmed()
-    if item.starts_at <= now:
-        raise TooLate("Dieser Termin hat bereits begonnen.")
+    if item.starts_at <= now or item.checked_in_at or item.no_show_at:
+        raise TooLate("Dieser Termin hat bereits begonnen oder ist schon vermerkt.")
     bookings.call_off(item, BookingItem.CANCELLED_BY_OFFICE, reason, now, by=member.username)
     return _line(_booking(member, reference))
 
@@ -268,7 +270,7 @@ def close(
             by=member.username,
         )
     except closures.ClosureRefused as refused:
-        raise InvalidInput(_closure_message(str(refused)), field="day") from None
+        raise _closure_error(str(refused)) from None
     until = "24:00" if report.end == time.max else f"{report.end:%H:%M}"
     return ClosureDone(
         report.location,
@@ -288,13 +290,15 @@ def reopen(
     try:
         return closures.reopen(site, location.id, day, now=now)
     except closures.ClosureRefused as refused:
-        raise InvalidInput(_closure_message(str(refused)), field="day") from None
+        raise _closure_error(str(refused)) from None
 
 
-def _closure_message(reason: str) -> str:
-    # closures.py speaks to ops in English; the office reads German.
-    if "in the past" in reason:
-        return "Dieser Tag liegt in der Vergangenheit."
+def _closure_error(reason: str) -> InvalidInput:
+    # closures.py speaks to ops in English; the office reads German, at the field at fault.
     if "before it starts" in reason:
-        return "Das Ende liegt vor dem Beginn."
-    return "Diese Schließung ist nicht möglich."
+        return InvalidInput("Das Ende liegt vor dem Beginn.", field="until", code="field_invalid")
+    if "in the past" in reason:
+        message = "Dieser Tag liegt in der Vergangenheit."
+    else:
+        message = "Diese Schließung ist nicht möglich."
+    return InvalidInput(message, field="day", code="field_invalid")

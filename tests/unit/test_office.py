@@ -348,7 +348,7 @@ def test_the_office_closes_an_afternoon_and_reopens_it(api: ApiClient) -> None:
     [
         (GRETA, {"day": TUESDAY, "reason": "x"}, 403, None),
         (ANNA, {"day": "2026-11-01", "reason": "x"}, 422, "day"),
-        (ANNA, {"day": TUESDAY, "from": "14:00", "until": "13:00", "reason": "x"}, 422, "day"),
+        (ANNA, {"day": TUESDAY, "from": "14:00", "until": "13:00", "reason": "x"}, 422, "until"),
         (ANNA, {"day": TUESDAY, "from": "14 Uhr", "reason": "x"}, 422, "from"),
         (ANNA, {"day": TUESDAY}, 422, "reason"),
     ],
@@ -358,3 +358,51 @@ def test_a_closure_that_cannot_be_is_refused_with_the_field(
 ) -> None:
     answer = api.post("/staff/locations/oranienburg/closures", json_body=body, claims=claims)
     assert (answer.status, answer.error["field"]) == (status, field)
+
+
+def test_an_appointment_marked_as_attended_or_missed_is_not_cancelled_any_more(
+    api: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    came = book(api, start=TUESDAY_10, email="came@example.de").body
+    missed = book(api, start="2026-12-01T11:00:00+01:00", email="missed@example.de").body
+    at("2026-12-01T09:50:00+01:00", monkeypatch)
+    assert api.post(f"/staff/bookings/{came['reference']}/check-in", claims=ANNA).status == 200
+    at("2026-12-01T11:20:00+01:00", monkeypatch)
+    assert api.post(f"/staff/bookings/{missed['reference']}/no-show", claims=ANNA).status == 200
+    at("2026-12-01T09:55:00+01:00", monkeypatch)
+
+    by_citizen = api.post(
+        f"/bookings/{came['reference']}/cancel", json_body={"token": came["cancel_token"]}
+    )
+    by_office = api.post(
+        f"/staff/bookings/{came['reference']}/cancel", json_body={"reason": "x"}, claims=ANNA
+    )
+
+    assert (by_citizen.status, by_citizen.error["code"]) == (409, "too_late")
+    assert (by_office.status, by_office.error["code"]) == (409, "too_late")
+    counted = slot()
+    assert (counted.checked_in, counted.cancelled_by_citizens, counted.cancelled_by_office) == (
+        1,
+        None,
+        None,
+    )
+
+
+def test_an_attendance_of_a_cancelled_booking_cannot_be_undone(
+    api: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = book(api, start=TUESDAY_10).body
+    api.post(f"/bookings/{made['reference']}/cancel", json_body={"token": made["cancel_token"]})
+    at("2026-12-01T09:50:00+01:00", monkeypatch)
+
+    answer = api.delete(f"/staff/bookings/{made['reference']}/check-in", claims=ANNA)
+
+    assert (answer.status, answer.error["code"]) == (409, "not_confirmed")
+
+
+def test_empty_optional_fields_of_a_console_form_mean_not_given(api: ApiClient) -> None:
+    answer = phone_booking(api, email="", household_number="", remarks="")
+
+    assert answer.status == 201, answer.body
+    item: Any = BookingItem.get(f"BOOKING#{answer.body['reference']}", "BOOKING")
+    assert (item.email, item.household_number, item.remarks) == (None, None, None)

@@ -210,7 +210,10 @@ def call_off(
                 BookingItem.cancel_reason.set(reason),
                 _append_history(entry),
             ],
-            condition=BookingItem.status == BookingItem.CONFIRMED,
+            # Whoever came (or was marked absent) had the appointment: it stays counted so.
+            condition=(BookingItem.status == BookingItem.CONFIRMED)
+            & BookingItem.checked_in_at.does_not_exist()
+            & BookingItem.no_show_at.does_not_exist(),
         )
         transaction.update(
             "slot",
@@ -267,7 +270,7 @@ def undo_attendance(item: BookingItem, mark: str, *, by: str, now: datetime) -> 
     _attendance(
         item,
         [field.remove(), _append_history(entry)],
-        condition=field.exists(),
+        condition=field.exists() & (BookingItem.status == BookingItem.CONFIRMED),
         counter=statistics.attendance(mark, -1),
     )
 
