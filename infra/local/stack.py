@@ -422,7 +422,11 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     parameters = {
-        "AllowedOrigins": os.environ.get("ALLOWED_ORIGINS", LOCAL_ORIGINS),
+        # The stack's own origin on whatever port it runs, and the usual one of `make dev`.
+        "AllowedOrigins": os.environ.get(
+            "ALLOWED_ORIGINS",
+            f"{LOCAL_ORIGINS},http://127.0.0.1:{args.port},http://localhost:{args.port}",
+        ),
         "Stage": "dev",
     }
     if "SITE_CONFIG" in os.environ:  # another site file, e.g. the tests' always-open one

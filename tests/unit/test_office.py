@@ -406,3 +406,15 @@ def test_empty_optional_fields_of_a_console_form_mean_not_given(api: ApiClient) 
     assert answer.status == 201, answer.body
     item: Any = BookingItem.get(f"BOOKING#{answer.body['reference']}", "BOOKING")
     assert (item.email, item.household_number, item.remarks) == (None, None, None)
+
+
+def test_every_staff_route_is_throttled_and_the_heavy_ones_more_tightly() -> None:
+    from infra.template import Template
+
+    api = Template().resources["BookingApi"]["Properties"]
+    default = api["DefaultRouteSettings"]
+    assert default["ThrottlingRateLimit"] > 0  # every route, the staff's included
+    for route in ("POST /staff/bookings", "GET /staff/reports/evaluation"):
+        limits = api["RouteSettings"][route]
+        assert limits["ThrottlingRateLimit"] < default["ThrottlingRateLimit"]
+        assert limits["ThrottlingBurstLimit"] < default["ThrottlingBurstLimit"]
