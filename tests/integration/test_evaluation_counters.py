@@ -5,11 +5,14 @@ counts once; a member of staff downloads the figures as CSV with their token."""
 
 import csv
 import io
+import json
+import subprocess
 import threading
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,6 +27,7 @@ from terminbuchung.table.slots import slots_between
 from tests.conftest import TEST_SITE
 from tests.integration.test_http import _handed_out, _lock, book, new_email
 from tests.integration.test_staff_auth import sign_in
+from tests.local_processes import ROOT
 
 CITIZENS = 50
 SLOTS = 5  # of three seats each (the test site's desks): fifteen seats for fifty people
@@ -195,3 +199,28 @@ def test_staff_download_the_evaluation_as_csv_with_their_token(
     assert (gransee.status_code, gransee.json()["error"]["code"]) == (403, "forbidden")
     anonymous = requests.get(url, params=query, timeout=30)
     assert anonymous.status_code == 401
+
+
+def test_the_readmes_evaluation_download_works_as_written(base_url: str, tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text()
+    sign_in_block = readme.split("Sign in as staff:", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    section = readme.split("## The evaluation", 1)[1]
+    download = section.split("```sh", 1)[1].split("```", 1)[0]
+    script = (sign_in_block + download).replace("localhost:3000", base_url.removeprefix("http://"))
+
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+        cwd=tmp_path,
+    )
+
+    decoder = json.JSONDecoder()
+    me, end = decoder.raw_decode(done.stdout)
+    report, _ = decoder.raw_decode(done.stdout[end:].lstrip())
+    assert me["username"] == "staff-oranienburg"
+    assert (report["from"], report["to"]) == ("2026-11-01", "2026-11-30")
+    saved = (tmp_path / "Auswertung-2026-11-01-2026-11-30.csv").read_bytes()
+    assert saved.startswith(b"\xef\xbb\xbfDatum;Standort;Pl\xc3\xa4tze freigegeben;")
