@@ -28,7 +28,12 @@ logger = Logger(child=True)
 
 
 class ClosureRefused(ValueError):
-    """The closure cannot be entered as given; the message says why, for ops."""
+    """The closure cannot be entered as given; the message says why, for ops, and `field`
+    which part of it is at fault (day, until, reason, location), for the office's form."""
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,7 @@ def configured_location(site: SiteConfig, location_id: str) -> Location:
     location = site.location(location_id)
     if location is None:
         known = ", ".join(loc.id for loc in site.locations)
-        raise ClosureRefused(f"unknown location {location_id!r} (known: {known})")
+        raise ClosureRefused(f"unknown location {location_id!r} (known: {known})", field="location")
     return location
 
 
@@ -100,15 +105,18 @@ def close(
 def _check(closure: Closure, now: datetime) -> None:
     local_now = in_berlin(now)
     if closure.day < local_now.date():
-        raise ClosureRefused(f"{closure.day} is in the past")
+        raise ClosureRefused(f"{closure.day} is in the past", field="day")
     if closure.end <= closure.start:
         raise ClosureRefused(
-            f"the closure ends at {closure.end:%H:%M}, before it starts at {closure.start:%H:%M}"
+            f"the closure ends at {closure.end:%H:%M}, before it starts at {closure.start:%H:%M}",
+            field="until",
         )
     if not closure.reason:
-        raise ClosureRefused("give a reason: the office's records and the e-mails name it")
+        raise ClosureRefused(
+            "give a reason: the office's records and the e-mails name it", field="reason"
+        )
     if len(closure.reason) > 200:
-        raise ClosureRefused("keep the reason under 200 characters")
+        raise ClosureRefused("keep the reason under 200 characters", field="reason")
 
 
 def reopen(site: SiteConfig, location_id: str, day: date, *, now: datetime) -> int:
@@ -118,7 +126,7 @@ def reopen(site: SiteConfig, location_id: str, day: date, *, now: datetime) -> i
     """
     location = configured_location(site, location_id)
     if day < in_berlin(now).date():
-        raise ClosureRefused(f"{day} is in the past")
+        raise ClosureRefused(f"{day} is in the past", field="day")
     delete_closures(location.id, day)
     reopened = 0
     for item in slots_between(location.id, day, day):

@@ -270,7 +270,7 @@ def close(
             by=member.username,
         )
     except closures.ClosureRefused as refused:
-        raise _closure_error(str(refused)) from None
+        raise _closure_error(refused) from None
     until = "24:00" if report.end == time.max else f"{report.end:%H:%M}"
     return ClosureDone(
         report.location,
@@ -290,15 +290,17 @@ def reopen(
     try:
         return closures.reopen(site, location.id, day, now=now)
     except closures.ClosureRefused as refused:
-        raise _closure_error(str(refused)) from None
+        raise _closure_error(refused) from None
 
 
-def _closure_error(reason: str) -> InvalidInput:
-    # closures.py speaks to ops in English; the office reads German, at the field at fault.
-    if "before it starts" in reason:
-        return InvalidInput("Das Ende liegt vor dem Beginn.", field="until", code="field_invalid")
-    if "in the past" in reason:
-        message = "Dieser Tag liegt in der Vergangenheit."
-    else:
-        message = "Diese Schließung ist nicht möglich."
-    return InvalidInput(message, field="day", code="field_invalid")
+# What the office reads for each part of a closure at fault (closures.py speaks to ops).
+_CLOSURE_MESSAGES = {
+    "day": "Dieser Tag liegt in der Vergangenheit.",
+    "until": "Das Ende liegt vor dem Beginn.",
+    "reason": "Bitte geben Sie einen Grund mit höchstens 200 Zeichen an.",
+}
+
+
+def _closure_error(refused: closures.ClosureRefused) -> InvalidInput:
+    message = _CLOSURE_MESSAGES.get(refused.field, "Diese Schließung ist nicht möglich.")
+    return InvalidInput(message, field=refused.field, code="field_invalid")
