@@ -68,7 +68,7 @@ lint: $(STAMPS)/python
 	$(VENV)/bin/mypy
 
 unit: $(STAMPS)/python
-	$(PY) -m pytest -q tests/unit
+	$(PY) -m pytest -q -n 2 tests/unit
 
 integration: $(STAMPS)/python $(STAMPS)/node $(STAMPS)/java
 	$(PY) -m pytest -q tests/integration
