@@ -69,6 +69,7 @@ def dynamodb_local(log: Path) -> Iterator[str]:
         str(jar),
         "-inMemory",
         "-sharedDb",  # one database whatever credentials and region a client uses
+        "-disableTelemetry",  # tests send nothing home (and leave no metadata file behind)
         "-port",
         str(port),
     ]
