@@ -1,5 +1,6 @@
 """The office closes part of a day at short notice, or reopens it:
-POST /staff/locations/{location}/closures and DELETE /staff/locations/{location}/closures/{day}.
+POST /staff/locations/{location}/closures (with "dry_run": true only what it would do) and
+DELETE /staff/locations/{location}/closures/{day}.
 The same use case as `python -m infra.ops close/reopen`, which keep working."""
 
 from dataclasses import asdict
@@ -22,7 +23,8 @@ app = create_api(logger)
 def close(location: str) -> Response[str]:
     member = staff_member(app)
     form = parse(ClosureForm, json_body(app))
-    return respond(200, asdict(office.close(site_config(), member, location, form, clock.now())))
+    done = office.close(site_config(), member, location, form, clock.now(), dry_run=form.dry_run)
+    return respond(200, asdict(done))
 
 
 @app.delete("/staff/locations/<location>/closures/<day>")

@@ -15,7 +15,7 @@ from terminbuchung.clock import in_berlin
 from terminbuchung.config import Location, SiteConfig
 from terminbuchung.schedule import Closure
 from terminbuchung.table.bookings import bookings_on
-from terminbuchung.table.items import BookingItem
+from terminbuchung.table.items import BookingItem, SlotItem
 from terminbuchung.table.slots import (
     delete_closures,
     reopen_slot,
@@ -72,22 +72,14 @@ def close(
     _check(closure, now)
     save_closure(location.id, closure, now)
 
-    slots = [
-        item
-        for item in slots_between(location.id, day, day)
-        if closure.covers(item.starts_at, item.ends_at)
-    ]
+    slots = _covered_slots(location.id, closure)
     for item in slots:
         withdraw_slot(item, closure.reason)
-    closed = {item.starts_at for item in slots}
-    # An appointment that has begun took place: only the ones still ahead are called off.
+    # Listed after the seats are withdrawn, so no booking made meanwhile escapes.
     cancelled = [
         booking.reference
-        for booking in bookings_on(location.id, day)
-        if booking.starts_at in closed
-        and booking.status == BookingItem.CONFIRMED
-        and booking.starts_at > now
-        and call_off(booking, BookingItem.CANCELLED_BY_OFFICE, closure.reason, now, by=by)
+        for booking in _bookings_due(location.id, closure, slots, now)
+        if call_off(booking, BookingItem.CANCELLED_BY_OFFICE, closure.reason, now, by=by)
     ]
     report = ClosureReport(location.id, day, start, end, len(slots), cancelled)
     logger.info(
@@ -100,6 +92,52 @@ def close(
         },
     )
     return report
+
+
+def preview(
+    site: SiteConfig,
+    location_id: str,
+    day: date,
+    *,
+    reason: str,
+    now: datetime,
+    start: time = time.min,
+    end: time = time.max,
+) -> ClosureReport:
+    """What `close` would do, without doing it: the slots it would withdraw and the bookings
+    it would call off, so the office sees how many citizens are affected before it acts.
+    Refused exactly as `close` would be."""
+    location = configured_location(site, location_id)
+    closure = Closure(day, start, end, reason.strip())
+    _check(closure, now)
+    slots = _covered_slots(location.id, closure)
+    due = _bookings_due(location.id, closure, slots, now)
+    return ClosureReport(
+        location.id, day, start, end, len(slots), [booking.reference for booking in due]
+    )
+
+
+def _covered_slots(location_id: str, closure: Closure) -> list[SlotItem]:
+    return [
+        item
+        for item in slots_between(location_id, closure.day, closure.day)
+        if closure.covers(item.starts_at, item.ends_at)
+    ]
+
+
+def _bookings_due(
+    location_id: str, closure: Closure, slots: list[SlotItem], now: datetime
+) -> list[BookingItem]:
+    """The bookings a closure of these slots calls off (one rule for `close` and `preview`)."""
+    closed = {item.starts_at for item in slots}
+    # An appointment that has begun took place: only the ones still ahead are called off.
+    return [
+        booking
+        for booking in bookings_on(location_id, closure.day)
+        if booking.starts_at in closed
+        and booking.status == BookingItem.CONFIRMED
+        and booking.starts_at > now
+    ]
 
 
 def _check(closure: Closure, now: datetime) -> None:

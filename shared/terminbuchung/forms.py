@@ -17,6 +17,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictBool,
     ValidationError,
     model_validator,
 )
@@ -214,6 +215,8 @@ class ClosureForm(_Form):
     start: Annotated[time, BeforeValidator(_clock_time)] | None = Field(default=None, alias="from")
     end: Annotated[time, BeforeValidator(_clock_time)] | None = Field(default=None, alias="until")
     reason: Reason
+    # True: only say what the closure would do (slots, bookings cancelled); change nothing.
+    dry_run: StrictBool = False
 
 
 class SlotQuery(_Form):

@@ -249,26 +249,46 @@ class ClosureDone:
     start: str
     end: str
     slots_closed: int
-    bookings_cancelled: list[str]
+    bookings_cancelled: list[str]  # with dry_run: the bookings it would cancel
+    dry_run: bool = False
 
 
 def close(
-    site: SiteConfig, member: StaffMember, location_id: str, form: ClosureForm, now: datetime
+    site: SiteConfig,
+    member: StaffMember,
+    location_id: str,
+    form: ClosureForm,
+    now: datetime,
+    *,
+    dry_run: bool = False,
 ) -> ClosureDone:
     """The same closure as `python -m infra.ops close`: seats withdrawn, bookings in that
-    time called off with the reason (the citizens get the office's notice)."""
+    time called off with the reason (the citizens get the office's notice). A dry run
+    changes nothing and answers what the closure would do, so the console can say how many
+    bookings it would cancel before the clerk confirms."""
     location = _location(site, member, location_id)
     try:
-        report = closures.close(
-            site,
-            location.id,
-            form.day,
-            reason=form.reason,
-            now=now,
-            start=form.start or time.min,
-            end=form.end or time.max,
-            by=member.username,
-        )
+        if dry_run:
+            report = closures.preview(
+                site,
+                location.id,
+                form.day,
+                reason=form.reason,
+                now=now,
+                start=form.start or time.min,
+                end=form.end or time.max,
+            )
+        else:
+            report = closures.close(
+                site,
+                location.id,
+                form.day,
+                reason=form.reason,
+                now=now,
+                start=form.start or time.min,
+                end=form.end or time.max,
+                by=member.username,
+            )
     except closures.ClosureRefused as refused:
         raise _closure_error(refused) from None
     until = "24:00" if report.end == time.max else f"{report.end:%H:%M}"
@@ -279,6 +299,7 @@ def close(
         until,
         report.slots_closed,
         report.bookings_cancelled,
+        dry_run,
     )
 
 

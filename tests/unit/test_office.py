@@ -343,9 +343,40 @@ def test_the_office_closes_an_afternoon_and_reopens_it(api: ApiClient) -> None:
     assert afternoon in [s["start"] for s in api.get("/locations/oranienburg/slots").body["slots"]]
 
 
+def test_a_dry_run_tells_what_a_closure_would_cancel_and_changes_nothing(
+    api: ApiClient,
+) -> None:
+    starts = [s["start"] for s in api.get("/locations/oranienburg/slots").body["slots"]]
+    afternoon = [s for s in starts if s.startswith(TUESDAY) and s[11:13] >= "13"]
+    made = [book(api, start=afternoon[0]).body["reference"]]
+    made.append(phone_booking(api, start=afternoon[1]).body["reference"])
+    book(api, start=TUESDAY_10, email="vormittag@example.de")  # the morning stays open
+    before = day(api).body
+    body = {"day": TUESDAY, "from": "13:00", "reason": "Betriebsversammlung", "dry_run": True}
+
+    preview = api.post("/staff/locations/oranienburg/closures", json_body=body, claims=ANNA)
+
+    assert preview.status == 200, preview.body
+    assert preview.body["dry_run"] is True
+    assert sorted(preview.body["bookings_cancelled"]) == sorted(made)
+    assert day(api).body == before  # no seat withdrawn, no booking called off
+    assert afternoon[0] in [
+        s["start"] for s in api.get("/locations/oranienburg/slots").body["slots"]
+    ]
+    closed = api.post(
+        "/staff/locations/oranienburg/closures", json_body=body | {"dry_run": False}, claims=ANNA
+    )
+    assert closed.body["dry_run"] is False
+    assert sorted(closed.body["bookings_cancelled"]) == sorted(made)
+    assert closed.body["slots_closed"] == preview.body["slots_closed"]
+
+
 @pytest.mark.parametrize(
     ("claims", "body", "status", "field"),
     [
+        (GRETA, {"day": TUESDAY, "reason": "x", "dry_run": True}, 403, None),
+        (ANNA, {"day": "2026-11-01", "reason": "x", "dry_run": True}, 422, "day"),
+        (ANNA, {"day": TUESDAY, "reason": "x", "dry_run": "ja"}, 422, "dry_run"),
         (GRETA, {"day": TUESDAY, "reason": "x"}, 403, None),
         (ANNA, {"day": "2026-11-01", "reason": "x"}, 422, "day"),
         (ANNA, {"day": TUESDAY, "from": "14:00", "until": "13:00", "reason": "x"}, 422, "until"),
