@@ -26,7 +26,8 @@ def evaluation_report() -> Response[str]:
     member = staff_member(app)
     today = clock.in_berlin(clock.now()).date()
     period = evaluation.period(app.current_event.query_string_parameters or {}, today)
-    days = evaluation.evaluation(site_config(), member, period.first, period.last, period.location)
+    found = evaluation.report(site_config(), member, period.first, period.last, period.location)
+    days = found.days
     # Caches must keep the two answers of one address apart.
     headers = {"Vary": "Accept"}
     if preferred_type(app.current_event.headers.get("accept"), ["application/json", CSV]) == CSV:
@@ -41,7 +42,7 @@ def evaluation_report() -> Response[str]:
                 "Cache-Control": "no-store",
             },
         )
-    return respond(200, evaluation.as_json(period.first, period.last, days), headers)
+    return respond(200, evaluation.as_json(period.first, period.last, days, found.hours), headers)
 
 
 lambda_handler = entry_point(app, logger, tracer)

@@ -13,7 +13,7 @@ import io
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import cast
 
@@ -91,23 +91,68 @@ def _locations(site: SiteConfig, member: StaffMember, location_id: str | None) -
     return locations
 
 
+@dataclass(frozen=True)
+class HourFigures:
+    """Seats and bookings of one hour of one weekday over the whole period, for the heat map
+    of utilisation (open slots only, as `DayFigures.utilisation`)."""
+
+    weekday: int  # 1 Monday … 7 Sunday (ISO 8601)
+    hour: int  # the hour the slots start in, Berlin time
+    seats_released: int
+    booked: int
+    utilisation: float | None
+
+
+@dataclass(frozen=True)
+class Report:
+    days: list[DayFigures]
+    hours: list[HourFigures]  # by weekday, then hour; only those with slots
+
+
 def evaluation(
     site: SiteConfig, member: StaffMember, first: date, last: date, location_id: str | None
 ) -> list[DayFigures]:
     """The figures of every day from `first` through `last` that has slots, by day and then
     location (in the configuration's order). Admin: any or all locations; staff: their own."""
+    return report(site, member, first, last, location_id).days
+
+
+def report(
+    site: SiteConfig, member: StaffMember, first: date, last: date, location_id: str | None
+) -> Report:
+    """The days' figures and the utilisation by weekday and hour, from one read of the
+    slots (one Query per location)."""
     locations = _locations(site, member, location_id)
     _check_range(first, last)
     figures = []
+    every_slot: list[SlotItem] = []
     for location in locations:
         days: dict[str, list[SlotItem]] = defaultdict(list)
         for item in slots_between(location, first, last):
             days[item.local_start[:10]].append(item)
+            every_slot.append(item)
         figures += [
             _figures(date.fromisoformat(day), location, items) for day, items in days.items()
         ]
     order = {location: index for index, location in enumerate(locations)}
-    return sorted(figures, key=lambda f: (f.day, order[f.location]))
+    return Report(
+        sorted(figures, key=lambda f: (f.day, order[f.location])), _by_weekday_and_hour(every_slot)
+    )
+
+
+def _by_weekday_and_hour(items: list[SlotItem]) -> list[HourFigures]:
+    cells: dict[tuple[int, int], list[SlotItem]] = defaultdict(list)
+    for item in items:
+        if not item.closed_reason:
+            start = datetime.fromisoformat(item.local_start)
+            cells[(start.isoweekday(), start.hour)].append(item)
+    hours = []
+    for (weekday, hour), open_slots in sorted(cells.items()):
+        released = _count(open_slots, "capacity")
+        booked = _count(open_slots, "booked")
+        utilisation = round(booked / released, 4) if released else None
+        hours.append(HourFigures(weekday, hour, released, booked, utilisation))
+    return hours
 
 
 def _count(items: Iterable[SlotItem], name: str) -> int:
@@ -179,8 +224,17 @@ def _row(figures: DayFigures) -> dict[str, object]:
     return row
 
 
-def as_json(first: date, last: date, days: list[DayFigures]) -> dict[str, object]:
-    return {"from": first.isoformat(), "to": last.isoformat(), "days": [_row(f) for f in days]}
+def as_json(
+    first: date, last: date, days: list[DayFigures], hours: list[HourFigures] | None = None
+) -> dict[str, object]:
+    answer: dict[str, object] = {
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        "days": [_row(f) for f in days],
+    }
+    if hours is not None:
+        answer["by_weekday_hour"] = [asdict(cell) for cell in hours]
+    return answer
 
 
 def _cell(value: object) -> str:

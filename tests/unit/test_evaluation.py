@@ -206,6 +206,35 @@ def test_days_in_order_within_the_period_with_one_query_per_location(
     assert queries == ["oranienburg", "gransee"]
 
 
+def test_the_heat_map_adds_up_open_seats_by_weekday_and_hour_from_the_same_query(
+    aws: None, site: SiteConfig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    put_slot("2026-11-10T09:00", booked=3)  # Tuesday
+    put_slot("2026-11-10T09:30", booked=1)  # the same hour
+    put_slot("2026-11-17T09:00", booked=2)  # the next Tuesday, same cell
+    put_slot("2026-11-17T10:00", booked=0, closed_reason="Fortbildung")  # withdrawn: no cell
+    put_slot("2026-11-13T14:00", capacity=2, booked=2)  # Friday
+    queries: list[str] = []
+
+    def counted(location: str, first: date, last: date) -> Any:
+        queries.append(location)
+        return slots_between(location, first, last)
+
+    monkeypatch.setattr("terminbuchung.evaluation.slots_between", counted)
+
+    found = evaluation.report(
+        site, member("admin"), date(2026, 11, 1), date(2026, 11, 29), "oranienburg"
+    )
+
+    assert queries == ["oranienburg"]
+    assert found.hours == [
+        evaluation.HourFigures(2, 9, 9, 6, 0.6667),
+        evaluation.HourFigures(5, 14, 2, 2, 1.0),
+    ]
+    # The heat map and the days are the same seats, counted once.
+    assert sum(h.seats_released for h in found.hours) == sum(d.seats_released for d in found.days)
+
+
 # --- the period -----------------------------------------------------------------------
 
 TODAY = date(2026, 11, 30)
@@ -350,6 +379,10 @@ def test_the_json_answer_names_the_period_and_every_figure(
                 "median_lead_time_hours": 1.0,
                 "fully_booked_after_hours": None,
             }
+        ],
+        # Tuesday 10 November, 09:00-09:30: the heat map's one cell.
+        "by_weekday_hour": [
+            {"weekday": 2, "hour": 9, "seats_released": 3, "booked": 1, "utilisation": 0.3333}
         ],
     }
 
