@@ -8,6 +8,10 @@ from urllib.parse import urlencode
 from infra.local.http_events import http_api_event, http_response
 from infra.local.lambda_runtime import LocalFunction
 from infra.template import Template
+from tests.proof_of_work import solve
+
+# Requests that carry a solved proof-of-work puzzle (form field `altcha`), as the page sends.
+PROOF_OF_WORK = {("POST", "/bookings")}
 
 
 @dataclass
@@ -52,7 +56,17 @@ class ApiClient:
         headers: dict[str, str] | None = None,
         content_type: str | None = "application/json",
         claims: dict[str, str] | None = None,
+        proof_of_work: bool = True,
     ) -> Answer:
+        """`proof_of_work`: a JSON object sent where the page sends a solved puzzle gets one,
+        fetched from GET /challenge and solved here, unless it has an `altcha` already."""
+        if (
+            proof_of_work
+            and (method, path) in PROOF_OF_WORK
+            and isinstance(json_body, dict)
+            and "altcha" not in json_body
+        ):
+            json_body = {**json_body, "altcha": self.solved_challenge()}
         for route in self.routes:
             params = route.match(method, path)
             if params is not None:
@@ -80,6 +94,12 @@ class ApiClient:
             event["requestContext"]["authorizer"] = {"jwt": {"claims": claims, "scopes": None}}
         status, header_list, payload = http_response(self.functions[route.function].invoke(event))
         return Answer(status, dict(header_list), _body(dict(header_list), payload))
+
+    def solved_challenge(self) -> str:
+        """A fresh puzzle from GET /challenge, solved: the form field `altcha`."""
+        answer = self.get("/challenge")
+        assert answer.status == 200, answer.body
+        return solve(answer.body)
 
     def get(self, path: str, **kwargs: Any) -> Answer:
         return self.request("GET", path, **kwargs)

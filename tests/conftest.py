@@ -20,6 +20,7 @@ os.environ.update(
         "AWS_DEFAULT_REGION": "eu-central-1",
         "TABLE_NAME": "terminbuchung-test",
         "TOKEN_KEY": "test-key",
+        "CHALLENGE_KEY": "test-challenge-key",
         "POWERTOOLS_SERVICE_NAME": "terminbuchung",
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_NAMESPACE": "Terminbuchung",

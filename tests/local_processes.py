@@ -91,7 +91,7 @@ def local_stack(
     env = {**os.environ, "SITE_CONFIG": str(site_config), "PYTHONUNBUFFERED": "1"}
     if allowed_origins:
         env["ALLOWED_ORIGINS"] = allowed_origins  # CORS, as the template's AllowedOrigins
-    for name in ("TABLE_NAME", "TOKEN_KEY", "DYNAMODB_ENDPOINT"):
+    for name in ("TABLE_NAME", "TOKEN_KEY", "CHALLENGE_KEY", "DYNAMODB_ENDPOINT"):
         env.pop(name, None)  # the stack sets its own, as `make dev` does
     args = [sys.executable, "-m", "infra.local", "--port", str(port)]
     if dynamodb_endpoint:

@@ -45,6 +45,7 @@ from infra.template import Cors, Route, Template
 LOCAL_TABLE = "terminbuchung-local"
 # For the local stack only: in AWS the key comes from Secrets Manager.
 LOCAL_TOKEN_KEY = "local-development-key-not-for-production"  # noqa: S105
+LOCAL_CHALLENGE_KEY = "local-challenge-key-not-for-production"  # noqa: S105
 LOCAL_ORIGINS = "http://127.0.0.1:3000,http://localhost:3000"
 LOCAL_REGION = "eu-central-1"
 # The local stack's 401 for a staff route, in the API's error shape. In AWS the JWT
@@ -109,6 +110,7 @@ def local_environment(dynamodb_endpoint: str | None, template: Template) -> dict
             "AWS_SECRET_ACCESS_KEY": "local",
             # The shell may set both to try a key rotation (README, Operations).
             "TOKEN_KEY": os.environ.get("TOKEN_KEY") or LOCAL_TOKEN_KEY,
+            "CHALLENGE_KEY": os.environ.get("CHALLENGE_KEY") or LOCAL_CHALLENGE_KEY,
             "POWERTOOLS_TRACE_DISABLED": "true",
             "POWERTOOLS_METRICS_DISABLED": "true",
         }

@@ -36,6 +36,9 @@ STATUS_BY_CODE = {
     "location_not_found": 404,
     "booking_not_found": 404,
     "not_found": 404,
+    # The proof of work (field altcha) is missing, wrong, expired or used: 403, not a
+    # field error the citizen could correct; the page fetches a new puzzle and retries.
+    "challenge_failed": 403,
     "slot_full": 409,
     "slot_unavailable": 409,
     "already_booked": 409,

@@ -187,10 +187,26 @@ class MailRules(_Frozen):
         return self
 
 
+class ProofOfWorkRules(_Frozen):
+    """How much work a browser does before it may book (ALTCHA, see proof_of_work.py)."""
+
+    max_number: int = Field(
+        default=100_000,
+        ge=1_000,
+        le=10_000_000,
+        description="the puzzle's range: a solver tries half of it on average (SHA-256 each)",
+    )
+    valid_minutes: int = Field(
+        default=5, ge=1, le=30, description="a puzzle must be solved and used within this time"
+    )
+
+
 class SiteConfig(_Frozen):
     jobcenter: Jobcenter
     booking: BookingRules
     mail: MailRules
+    # Optional: a site file without it gets the defaults above.
+    proof_of_work: ProofOfWorkRules = ProofOfWorkRules()
     services: list[Service] = Field(min_length=1)
     locations: list[Location] = Field(min_length=1)
 

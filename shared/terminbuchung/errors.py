@@ -96,3 +96,17 @@ class TooEarly(BookingError):
 class NoAddress(BookingError):
     code = "no_address"
     message = "Für diese Buchung ist keine E-Mail-Adresse hinterlegt."
+
+
+class ChallengeFailed(BookingError):
+    """The proof of work (form field `altcha`) is missing, wrong, expired or used already.
+    The page solves a new puzzle by itself; a person sees this only if that fails too."""
+
+    code = "challenge_failed"
+    message = (
+        "Die Sicherheitsprüfung Ihres Browsers ist abgelaufen oder fehlgeschlagen. "
+        "Bitte senden Sie das Formular noch einmal."
+    )
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message, field="altcha")

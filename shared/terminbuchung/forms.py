@@ -182,6 +182,9 @@ class BookingForm(_Form):
     email: Email
     phone: Phone | None = None
     household_number: HouseholdNumber | None = None
+    # The solved proof-of-work puzzle, as the page sends it: checked by the use case
+    # (proof_of_work.check_solution), so anything here fails as challenge_failed.
+    altcha: Any = None
 
 
 class PhoneBookingForm(_Form):

@@ -30,6 +30,10 @@ class Settings:
     token_key: str | None
     token_key_previous: str | None
     token_key_secret_arn: str | None
+    # The proof-of-work puzzles' signing key (HMAC): in AWS a Secrets Manager ARN, locally
+    # the key itself (proof_of_work.challenge_key).
+    challenge_key: str | None
+    challenge_key_secret_arn: str | None
     mail_sender: str | None
     mail_configuration_set: str | None
     booking_page_url: str | None
@@ -52,6 +56,8 @@ def read_settings() -> Settings:
         token_key=env.get("TOKEN_KEY") or None,
         token_key_previous=env.get("TOKEN_KEY_PREVIOUS") or None,
         token_key_secret_arn=env.get("TOKEN_KEY_SECRET_ARN") or None,
+        challenge_key=env.get("CHALLENGE_KEY") or None,
+        challenge_key_secret_arn=env.get("CHALLENGE_KEY_SECRET_ARN") or None,
         mail_sender=env.get("MAIL_SENDER") or None,
         mail_configuration_set=env.get("MAIL_CONFIGURATION_SET") or None,
         booking_page_url=env.get("BOOKING_PAGE_URL") or None,

@@ -29,6 +29,7 @@ PSEUDO_PARAMETERS = {
 
 TABLE = "${BookingTable.Arn}"
 TOKEN_KEY = "${TokenKeySecret}"
+CHALLENGE_KEY = "${ChallengeKeySecret}"
 DAY_INDEX = f"{TABLE}/index/by-location-day"
 SES = "arn:aws:ses:eu-central-1:123456789012"
 SENDER_ONLY = {"StringEquals": {"ses:FromAddress": "termine@oberhavel.de"}}
@@ -98,7 +99,11 @@ EXPECTED = {
     "BookFunction": expected(
         {LOGS, XRAY},
         grants(["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"], [TABLE]),
-        grants(["secretsmanager:GetSecretValue"], [TOKEN_KEY]),
+        grants(["secretsmanager:GetSecretValue"], [TOKEN_KEY, CHALLENGE_KEY]),
+    ),
+    # The puzzle's signing key and nothing else: no table, no token key.
+    "ChallengeFunction": expected(
+        {LOGS, XRAY}, grants(["secretsmanager:GetSecretValue"], [CHALLENGE_KEY])
     ),
     "ShowBookingFunction": expected(
         {LOGS, XRAY},
