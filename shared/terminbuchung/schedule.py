@@ -8,11 +8,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
-
-import holidays
+from typing import TYPE_CHECKING
 
 from terminbuchung.clock import local, wall_clock
 from terminbuchung.config import Location
+
+if TYPE_CHECKING:
+    from holidays import HolidayBase
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,11 @@ class PlannedSlot:
 
 
 @cache
-def _brandenburg_holidays(year: int) -> holidays.HolidayBase:
+def _brandenburg_holidays(year: int) -> "HolidayBase":
+    # Imported on first use: only the release and the staff's day need holidays; the
+    # package costs listing and booking ~20 ms of every cold start.
+    import holidays
+
     return holidays.country_holidays("DE", subdiv="BB", years=year)
 
 
