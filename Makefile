@@ -15,7 +15,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export SAM_CLI_TELEMETRY := 0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help dev test lint unit integration e2e template release reminders build benchmark clean
+.PHONY: help dev test lint unit integration e2e template release reminders build benchmark clean lock
 
 help:
 	@echo "make dev          booking page and API at http://127.0.0.1:$(PORT)/ (in-memory AWS)"
@@ -33,9 +33,18 @@ $(PY):
 	fi
 	$(or $(PYTHON_BIN),$(HOME)/.pyenv/versions/$(PYTHON_VERSION)/bin/python3) -m venv $(VENV)
 
-$(STAMPS)/python: requirements-dev.txt shared/requirements.txt | $(PY)
+# The layer's lock first (every package checked against its hashes): the tests run the
+# versions Lambda gets, boto3 and botocore included; then the tools.
+$(STAMPS)/python: requirements-dev.txt shared/requirements.txt shared/requirements.lock | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r shared/requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@mkdir -p $(STAMPS) && touch $@
+
+# After a change to shared/requirements.txt: resolve again, pin everything with hashes.
+lock: $(STAMPS)/python
+	$(VENV)/bin/uv pip compile shared/requirements.txt --universal --python-version $(PYTHON_VERSION) \
+	  --generate-hashes --custom-compile-command "make lock" --quiet -o shared/requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r shared/requirements.lock
 
 $(STAMPS)/node: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

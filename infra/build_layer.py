@@ -34,7 +34,8 @@ PYTHON_VERSION = "3.13"
 
 # The AWS services the functions call; botocore's models of the other ~400 are 25 MB.
 # tests/unit/test_layer.py fails when the code names a client not in this list.
-SDK_SERVICES = ("dynamodb", "ses", "sesv2", "secretsmanager", "scheduler", "sts")
+# xray: the X-Ray SDK makes a client for its sampling rules as soon as tracing starts.
+SDK_SERVICES = ("dynamodb", "ses", "sesv2", "secretsmanager", "scheduler", "sts", "xray")
 # Germany alone: Brandenburg's public holidays (schedule.public_holiday).
 HOLIDAY_COUNTRIES = {"germany": "Germany, DE, DEU"}
 HOLIDAY_LANGUAGES = ("de", "en_US")
@@ -46,7 +47,7 @@ def install_locked(target: Path) -> None:
     uv = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
     if uv is None:
         raise SystemExit("uv is missing: make installs it into .venv (requirements-dev.txt)")
-    subprocess.run(
+    subprocess.run(  # noqa: S603 - our own fixed arguments
         [uv, "pip", "install", "--quiet", "--require-hashes", "--no-deps", "--no-compile",
          "--python-platform", PLATFORM, "--python-version", PYTHON_VERSION,
          "--target", str(target), "-r", str(LOCK)],
@@ -97,8 +98,8 @@ def _only_german_holidays(package: Path) -> None:
     for language in (package / "locale").iterdir():
         if language.name not in HOLIDAY_LANGUAGES:
             shutil.rmtree(language)
-    for language in HOLIDAY_LANGUAGES:
-        for catalogue in (package / "locale" / language / "LC_MESSAGES").iterdir():
+    for kept in HOLIDAY_LANGUAGES:
+        for catalogue in (package / "locale" / kept / "LC_MESSAGES").iterdir():
             if catalogue.stem not in ("DE",):
                 catalogue.unlink()
 
@@ -131,7 +132,7 @@ def check_holidays(target: Path) -> None:
         "days = holidays.country_holidays('DE', subdiv='BB', years=2026)\n"
         "assert days.get(datetime.date(2026, 10, 31)) == 'Reformationstag', days\n"
     )
-    subprocess.run(
+    subprocess.run(  # noqa: S603 - our own fixed arguments
         [sys.executable, "-I", "-S", "-B", "-c", f"import sys; sys.path[:0] = "
          f"[{str(target)!r}]\n{probe}"],
         check=True,
