@@ -180,6 +180,11 @@ class MailRules(_Frozen):
     reminder_time: time = Field(
         description="from this time of day on, tomorrow's appointments get their reminder"
     )
+    # Booking and cancelling in a loop would make us write to any address, with any name:
+    # spam in our name, which would cost the sending reputation every confirmation needs.
+    max_per_address_per_day: int = Field(
+        default=5, ge=1, le=50, description="e-mails to one mailbox per day (Berlin); more wait"
+    )
 
     @model_validator(mode="after")
     def _reminders_on_the_hour(self) -> Self:

@@ -33,7 +33,7 @@ CHALLENGE_KEY = "${ChallengeKeySecret}"
 DAY_INDEX = f"{TABLE}/index/by-location-day"
 SES = "arn:aws:ses:eu-central-1:123456789012"
 SENDER_ONLY = {"StringEquals": {"ses:FromAddress": "termine@oberhavel.de"}}
-SENT_MARKERS_ONLY = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["SENT#*"]}}
+SENT_MARKERS_ONLY = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["SENT#*", "MAILTO#*"]}}
 SLOT_PARTITIONS_ONLY = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["LOC#*"]}}
 UNDELIVERED_MAIL_ONLY = {
     "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["BOOKING#*"]},

@@ -4,6 +4,7 @@ Its own module so that the letters and the calendar invite can both use it witho
 importing each other.
 """
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,6 +27,11 @@ class Appointment:
     email: str
     cancel_reason: str | None
 
+    def __post_init__(self) -> None:
+        # The name is text and nothing else in every header, part and calendar file,
+        # whatever reached the table (the form refuses such names already).
+        object.__setattr__(self, "citizen_name", plain_text(self.citizen_name))
+
     @classmethod
     def of(cls, booking: BookingItem, site: SiteConfig) -> "Appointment":
         # A location or service taken out of the configuration after the booking still
@@ -44,3 +50,10 @@ class Appointment:
             email=booking.email or "",  # delivery sends nothing without one
             cancel_reason=booking.cancel_reason,
         )
+
+
+def plain_text(text: str) -> str:
+    """One line of text: control and format characters dropped (line breaks, direction
+    overrides), any run of white space one space."""
+    kept = "".join(c for c in text if not unicodedata.category(c).startswith("C") or c.isspace())
+    return " ".join(unicodedata.normalize("NFC", kept).split())

@@ -24,6 +24,7 @@ from pathlib import Path
 from aws_lambda_powertools import Logger
 
 from terminbuchung.addresses import ascii_address
+from terminbuchung.clock import in_berlin
 from terminbuchung.config import SiteConfig
 from terminbuchung.mail.appointment import Appointment
 from terminbuchung.mail.letters import Kind, compose
@@ -144,7 +145,7 @@ def deliver(
         _log_error("e-mail could not be written", error, log)
         return _give_up(kind, marked_as, booking, type(error).__name__)
     try:
-        marker = _claim(reference, marked_as, booking, sending)
+        marker = _claim_within_cap(kind, marked_as, booking, sending)
         if isinstance(marker, Outcome):
             return marker
         try:
@@ -189,6 +190,26 @@ def _message(kind: Kind, appointment: Appointment, sending: Sending) -> tuple[by
         now=sending.now,
     )
     return raw, ascii_address(letter.to)
+
+
+def _claim_within_cap(
+    kind: Kind, marked_as: str, booking: BookingItem, sending: Sending
+) -> SentMailItem | Outcome:
+    """The claimed marker, counted against its mailbox's cap of the day (site
+    configuration). Once the cap is reached the e-mail is given up on: staff see it on the
+    booking, and the alarm tells ops (book-and-cancel loops, issue 13)."""
+    from terminbuchung.people import mailbox
+    from terminbuchung.references import person_hash
+    from terminbuchung.table import mail_quota
+
+    marker = _claim(booking.reference, marked_as, booking, sending)
+    if isinstance(marker, Outcome):
+        return marker
+    mailbox_hash = person_hash("email", mailbox(booking.email or ""), sending.keys.current)
+    day = in_berlin(sending.now).date()
+    if not mail_quota.take(mailbox_hash, day, sending.site.mail.max_per_address_per_day):
+        return _give_up(kind, marked_as, booking, "daily_cap")
+    return marker
 
 
 def _log_error(message: str, error: Exception, log: dict[str, str]) -> None:

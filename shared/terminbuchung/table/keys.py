@@ -68,3 +68,17 @@ def sent_mail_key(reference: str, kind: str) -> tuple[str, str]:
 
 def failed_mail_key(reference: str, kind: str) -> tuple[str, str]:
     return f"{SENT_MAIL_PREFIX}{reference}", f"{kind}{FAILED_MAIL_SUFFIX}"
+
+
+# Fair access (issue 13): counters and single-use marks, no personal data.
+MAIL_QUOTA_PREFIX = "MAILTO#"  # e-mails to one mailbox (keyed hash) on one day
+USED_CHALLENGE_PREFIX = "CHALLENGE#"  # a proof-of-work solution, spent by one booking
+USED_CHALLENGE_SORT_KEY = "USED"
+
+
+def mail_quota_key(mailbox_hash: str, day: date) -> tuple[str, str]:
+    return f"{MAIL_QUOTA_PREFIX}{mailbox_hash}", day.isoformat()
+
+
+def used_challenge_key(challenge: str) -> tuple[str, str]:
+    return f"{USED_CHALLENGE_PREFIX}{challenge}", USED_CHALLENGE_SORT_KEY
