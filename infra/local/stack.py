@@ -39,7 +39,7 @@ from infra.local.http_events import (
 )
 from infra.local.jwt_authorizer import LocalJwtAuthorizer, TokenRefused
 from infra.local.lambda_runtime import LocalFunction
-from infra.local.static_site import static_file, static_headers
+from infra.local.static_site import staff_console_routes, static_file, static_headers
 from infra.template import Cors, Route, Template
 
 LOCAL_TABLE = "terminbuchung-local"
@@ -402,6 +402,8 @@ def start_cognito(stack: LocalStack, template: Template) -> DevCognito:
     stack.use_authorizers({name: LocalJwtAuthorizer(a) for name, a in authorizers.items()})
     stack.dev_routes.update(staff.routes())
     stack.dev_proxies.update(staff.proxies())
+    # The staff console at /staff/ learns the pool's client here (config.json).
+    stack.dev_routes.update(staff_console_routes(staff.client_id))
     return staff
 
 

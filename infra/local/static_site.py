@@ -1,4 +1,5 @@
-"""Serve the booking page in web/ next to the API, for `make dev` and the browser tests.
+"""Serve the booking page in web/ (and the staff console in web/staff/, at /staff/) next to
+the API, for `make dev` and the browser tests.
 
 In AWS the county hosts the page itself (or a bucket does); locally one origin serving both
 lets the page call the API with no setting. Only GET and HEAD, only files below web/, no
@@ -6,9 +7,14 @@ directory listings, only the kinds of file the pages use, and with each the head
 web/README.md asks of the county's web server.
 """
 
+import os
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
+
+from infra.local.http_events import Answer, json_answer
 
 WEB_ROOT = Path(__file__).resolve().parents[2] / "web"
 
@@ -39,6 +45,8 @@ def content_security_policy(api_origin: str | None = None) -> str:
     directives = [
         "default-src 'none'",
         "script-src 'self'",
+        # The proof of work is solved in a Web Worker from the page's own folder.
+        "worker-src 'self'",
         "style-src 'self'",
         # data: for the empty favicon of index.html, which spares a request for /favicon.ico.
         "img-src 'self' data:",
@@ -92,3 +100,38 @@ def static_headers(content_type: str) -> list[tuple[str, str]]:
         ("X-Frame-Options", "DENY"),
         ("Permissions-Policy", PERMISSIONS_POLICY),
     ]
+
+
+# --- the staff console (web/staff/) ---------------------------------------------------------
+
+# Minutes without a key press, click or request after which the console signs out. A
+# deploy writes its own value into the console's config.json (web/staff/README.md).
+STAFF_IDLE_MINUTES = 15
+
+
+def staff_console_config(client_id: str, idle_minutes: int = STAFF_IDLE_MINUTES) -> dict[str, Any]:
+    """What web/staff/ reads from config.json: where to sign in and with which app client.
+
+    Locally Cognito's JSON API is on the stack's own origin (infra.local.dev_cognito), so the
+    page's `connect-src 'self'` covers it; in AWS it is
+    https://cognito-idp.<region>.amazonaws.com/ and the API's origin is `api_base`.
+    """
+    return {
+        "api_base": "",
+        "cognito_endpoint": "/_dev/cognito/",
+        "client_id": client_id,
+        "idle_minutes": idle_minutes,
+    }
+
+
+def staff_console_routes(client_id: str) -> dict[tuple[str, str], Callable[[bytes], Answer]]:
+    """The console's configuration, and /staff without its slash sent to /staff/ (the
+    console's modules are addressed relative to its folder)."""
+    idle = int(os.environ.get("STAFF_IDLE_MINUTES") or STAFF_IDLE_MINUTES)
+    moved: Answer = (308, [("Location", "/staff/"), ("Cache-Control", "no-store")], b"")
+    return {
+        ("GET", "/staff/config.json"): lambda _: json_answer(
+            200, staff_console_config(client_id, idle)
+        ),
+        ("GET", "/staff"): lambda _: moved,
+    }

@@ -1,0 +1,101 @@
+// Sign-in with user name and password; on the first login Cognito asks for a new password.
+
+import { el, field } from "./dom.js";
+import { heading } from "./shell.js";
+import * as cognito from "./cognito.js";
+
+export function signInView(frame, config, notice, done) {
+  const username = field({ name: "username", label: "Benutzername", required: true, autocomplete: "username", spellcheck: "false" });
+  const password = field({ name: "password", label: "Passwort", type: "password", required: true, autocomplete: "current-password" });
+  const problem = el("div", { "data-st-signin-error": true });
+  const button = el("button", { type: "submit", class: "st-button" }, "Anmelden");
+  const form = el("form", { class: "st-form", novalidate: true, "aria-labelledby": "st-signin-title" },
+    problem, username.wrapper, password.wrapper, el("div", { class: "st-actions" }, button));
+  const title = heading("Anmeldung Terminverwaltung");
+  title.id = "st-signin-title";
+  frame.show(
+    title,
+    notice ? el("p", { class: "st-notice st-notice--info", "data-st-signed-out": true }, notice) : null,
+    el("p", null, "Für Mitarbeitende des Jobcenters Oberhavel."),
+    form
+  );
+  username.control.focus();
+
+  function fail(message) {
+    problem.replaceChildren(el("p", { class: "st-notice st-notice--error", role: "alert" }, message));
+  }
+
+  form.addEventListener("submit", async function (event) {
+    event.preventDefault();
+    problem.replaceChildren();
+    const name = username.control.value.trim();
+    if (!name || !password.control.value) {
+      fail("Bitte geben Sie Benutzername und Passwort ein.");
+      (name ? password : username).control.focus();
+      return;
+    }
+    button.disabled = true;
+    frame.say("Anmeldung läuft …");
+    try {
+      const result = await cognito.signIn(config, name, password.control.value);
+      if (result.challenge) {
+        newPassword(frame, config, name, result.session, done);
+        return;
+      }
+      await done(result.tokens);
+    } catch (failure) {
+      frame.say("");
+      fail(failure.message);
+      password.control.value = "";
+      password.control.focus();
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return { dispose: function () {} };
+}
+
+function newPassword(frame, config, username, session, done) {
+  const first = field({ name: "new_password", label: "Neues Passwort", type: "password", required: true, autocomplete: "new-password",
+    hint: "Mindestens 12 Zeichen, mit Groß- und Kleinbuchstaben, Ziffer und Sonderzeichen." });
+  const again = field({ name: "repeat_password", label: "Neues Passwort wiederholen", type: "password", required: true, autocomplete: "new-password" });
+  const problem = el("div");
+  const button = el("button", { type: "submit", class: "st-button" }, "Passwort speichern und anmelden");
+  const form = el("form", { class: "st-form", novalidate: true, "aria-labelledby": "st-new-password-title" },
+    problem, first.wrapper, again.wrapper, el("div", { class: "st-actions" }, button));
+  const title = heading("Neues Passwort festlegen");
+  title.id = "st-new-password-title";
+  frame.show(title, el("p", null, "Dies ist Ihre erste Anmeldung. Bitte wählen Sie ein eigenes Passwort."), form);
+  frame.focusHeading();
+
+  function fail(message, control) {
+    problem.replaceChildren(el("p", { class: "st-notice st-notice--error", role: "alert" }, message));
+    control.focus();
+  }
+
+  form.addEventListener("submit", async function (event) {
+    event.preventDefault();
+    problem.replaceChildren();
+    if (!first.control.value) {
+      fail("Bitte geben Sie ein neues Passwort ein.", first.control);
+      return;
+    }
+    if (first.control.value !== again.control.value) {
+      fail("Die beiden Passwörter stimmen nicht überein.", again.control);
+      return;
+    }
+    button.disabled = true;
+    try {
+      const result = await cognito.setNewPassword(config, username, session, first.control.value);
+      if (!result.tokens) {
+        fail("Die Anmeldung ist nicht abgeschlossen. Bitte beginnen Sie neu.", first.control);
+        return;
+      }
+      await done(result.tokens);
+    } catch (failure) {
+      fail(failure.message, first.control);
+    } finally {
+      button.disabled = false;
+    }
+  });
+}

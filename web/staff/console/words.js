@@ -1,0 +1,32 @@
+// The API's codes in the office's words.
+
+export const STATUS = {
+  pending: "noch nicht bestätigt",
+  confirmed: "bestätigt",
+  expired: "verfallen (nicht bestätigt)",
+  cancelled: "abgesagt von der Bürgerin / dem Bürger",
+  cancelled_by_office: "abgesagt vom Jobcenter",
+};
+
+export const VIA = {
+  online: "online",
+  phone: "telefonisch",
+};
+
+export function serviceName(location, id) {
+  const known = (location.services || []).find(function (service) {
+    return service.id === id;
+  });
+  if (known) {
+    return known.name;
+  }
+  return { unterlagen: "Abgabe von Unterlagen", beratung: "Persönliche Beratung" }[id] || id;
+}
+
+export function locationOf(member, id) {
+  return (
+    member.locations.find(function (location) {
+      return location.id === id;
+    }) || { id: id, name: id, services: [] }
+  );
+}
