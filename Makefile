@@ -91,6 +91,9 @@ template: $(STAMPS)/python
 	$(PY) -m infra.check_site_config
 	$(VENV)/bin/sam validate --lint
 	$(VENV)/bin/cfn-lint template.yaml
+	# The edge's web ACL: CloudFront's scope, so deployed (and checked) in us-east-1.
+	$(VENV)/bin/sam validate --lint -t infra/edge.yaml --region us-east-1
+	$(VENV)/bin/cfn-lint --regions us-east-1 -- infra/edge.yaml
 	$(VENV)/bin/sam build --cached --parallel
 
 build: template

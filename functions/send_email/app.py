@@ -21,7 +21,6 @@ from terminbuchung.mail.delivery import (
     Sending,
     deliver,
     letter_for_change,
-    moved,
     resend_requested,
     sending_for,
 )
@@ -66,8 +65,6 @@ class Batch:
         occasion = resend_requested(before, after) if kind is None else None
         if occasion:
             kind = Kind.CONFIRMATION
-        elif kind is None and (occasion := moved(before, after)):
-            kind = Kind.RESCHEDULED
         if kind is None or after is None:
             return
         if after.reference in self.held_back:

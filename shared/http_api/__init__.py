@@ -47,8 +47,6 @@ STATUS_BY_CODE = {
     "already_marked": 409,
     "too_early": 409,
     "no_address": 409,
-    "reschedule_limit": 409,
-    "not_yet_confirmed": 409,
     "busy": 503,
 }
 _FIELD_ERROR_STATUS = 422
@@ -158,6 +156,43 @@ def entry_point(
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
     @tracer.capture_lambda_handler(capture_response=False)
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        if not came_through_the_edge(event):
+            logger.warning("request bypassed the edge", extra={"code": "forbidden"})
+            return _bypassed_the_edge()
         return app.resolve(event, context)
 
     return metrics.log_metrics(handler) if metrics else handler
+
+
+# The header CloudFront adds when the stack runs behind the edge (template.yaml: Edge).
+EDGE_HEADER = "x-origin-verify"
+
+
+def came_through_the_edge(event: dict[str, Any]) -> bool:
+    """Without an edge, every request; behind it, those CloudFront forwarded (with its
+    header), so nobody bypasses the WAF's rate limit by the API's own domain."""
+    import hmac
+
+    from terminbuchung.settings import read_settings
+
+    expected = read_settings().edge_origin_token
+    if not expected:
+        return True
+    sent = str((event.get("headers") or {}).get(EDGE_HEADER, ""))
+    return hmac.compare_digest(sent.encode(), expected.encode())
+
+
+def _bypassed_the_edge() -> dict[str, Any]:
+    body = {
+        "error": {
+            "code": "forbidden",
+            "message": "Bitte verwenden Sie die Terminbuchung auf der Seite des Jobcenters.",
+            "field": None,
+        }
+    }
+    return {
+        "statusCode": 403,
+        "headers": {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"},
+        "body": json.dumps(body, ensure_ascii=False),
+        "isBase64Encoded": False,
+    }

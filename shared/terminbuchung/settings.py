@@ -34,6 +34,9 @@ class Settings:
     # the key itself (proof_of_work.challenge_key).
     challenge_key: str | None
     challenge_key_secret_arn: str | None
+    # Behind the edge (CloudFront + WAF): the value of the header CloudFront adds; the API
+    # functions refuse requests without it (http_api.came_through_the_edge).
+    edge_origin_token: str | None
     mail_sender: str | None
     mail_configuration_set: str | None
     booking_page_url: str | None
@@ -58,6 +61,7 @@ def read_settings() -> Settings:
         token_key_secret_arn=env.get("TOKEN_KEY_SECRET_ARN") or None,
         challenge_key=env.get("CHALLENGE_KEY") or None,
         challenge_key_secret_arn=env.get("CHALLENGE_KEY_SECRET_ARN") or None,
+        edge_origin_token=env.get("EDGE_ORIGIN_TOKEN") or None,
         mail_sender=env.get("MAIL_SENDER") or None,
         mail_configuration_set=env.get("MAIL_CONFIGURATION_SET") or None,
         booking_page_url=env.get("BOOKING_PAGE_URL") or None,
