@@ -6,6 +6,7 @@ enabling a location takes effect on the next run.
 """
 
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -14,7 +15,7 @@ from aws_lambda_powertools import Logger
 from terminbuchung.booking_window import last_bookable_day
 from terminbuchung.clock import in_berlin, iso
 from terminbuchung.config import Location, SiteConfig
-from terminbuchung.schedule import PlannedSlot, days_from, slots_on
+from terminbuchung.schedule import Closure, PlannedSlot, days_from, slots_on
 from terminbuchung.table import slots
 
 logger = Logger(child=True)
@@ -35,9 +36,18 @@ class ReleaseReport:
         return sum(n for (loc, _), n in self.created.items() if loc == location)
 
 
-def planned_slots(location: Location, first: date, last: date) -> list[PlannedSlot]:
+# A first run puts ~3,000 slots per location in place (180 days): one conditional put after
+# another that took over two minutes for ten locations. The puts wait on the network, so
+# threads overlap them; each stays conditional, so nothing changes about idempotence.
+PARALLEL_PUTS = 16
+
+
+def planned_slots(
+    location: Location, first: date, last: date, closed: list[Closure] | None = None
+) -> list[PlannedSlot]:
     """The slots the configuration asks for, less the closures ops entered (infra.ops)."""
-    closed = slots.closures_between(location.id, first, last)
+    if closed is None:
+        closed = slots.closures_between(location.id, first, last)
     return [slot for day in days_from(first, last) for slot in slots_on(location, day, closed)]
 
 
@@ -52,13 +62,14 @@ def _release_location(location: Location, now: datetime, report: ReleaseReport) 
     first, last = in_berlin(now).date(), last_bookable_day(location, now)
     if last < first:
         return
-    existing = {item.local_start: item for item in slots.slots_between(location.id, first, last)}
-    for planned in planned_slots(location, first, last):
+    # One Query for both (a run that finds everything in place costs nothing more).
+    found, closed = slots.slots_and_closures_between(location.id, first, last)
+    existing = {item.local_start: item for item in found}
+    missing = []
+    for planned in planned_slots(location, first, last, closed):
         item = existing.get(planned.local_start)
         if item is None:
-            # False: a concurrent run was first; its slot stands.
-            if slots.create_slot(planned, now):
-                report.created[(location.id, planned.start.date())] += 1
+            missing.append(planned)
         elif not item.closed_reason and item.capacity != max(planned.capacity, item.booked):
             # Follow the configured desks, but never below the seats already booked.
             slots.resize_slot(item, planned.capacity)
@@ -67,3 +78,24 @@ def _release_location(location: Location, now: datetime, report: ReleaseReport) 
                 "slot capacity changed",
                 extra={"slot": iso(item.starts_at), "capacity": item.capacity},
             )
+    _create(missing, now, location.id, report)
+
+
+def _create(
+    missing: list[PlannedSlot], now: datetime, location: str, report: ReleaseReport
+) -> None:
+    if not missing:
+        return
+
+    def put(planned: PlannedSlot) -> bool:
+        # False: a concurrent run was first; its slot stands.
+        return slots.create_slot(planned, now)
+
+    # The first put alone: it makes the SDK client the others then share (made by many
+    # threads at once, each would build its own).
+    created = [put(missing[0])]
+    with ThreadPoolExecutor(max_workers=PARALLEL_PUTS) as pool:
+        created += pool.map(put, missing[1:])
+    for planned, was_created in zip(missing, created, strict=True):
+        if was_created:
+            report.created[(location, planned.start.date())] += 1

@@ -5,12 +5,15 @@ Every read is one Query on a key range of the location's partition.
 
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.projection import create_projection_expression
 
 from terminbuchung.schedule import Closure, PlannedSlot
+from terminbuchung.table.connection import connection, target
 from terminbuchung.table.items import ClosureItem, SlotItem
 from terminbuchung.table.keys import (
     CLOSURE_PREFIX,
@@ -111,15 +114,63 @@ def _closure_items(location: str, first: date, last: date) -> Iterator[ClosureIt
 
 def closures_between(location: str, first: date, last: date) -> list[Closure]:
     """The closures ops entered for `location` from `first` through `last`: one Query."""
-    return [
-        Closure(
-            date.fromisoformat(item.day),
-            time.fromisoformat(item.from_time),
-            time.fromisoformat(item.until_time),
-            item.reason,
-        )
-        for item in _closure_items(location, first, last)
-    ]
+    return [_closure(item) for item in _closure_items(location, first, last)]
+
+
+def _closure(item: ClosureItem) -> Closure:
+    return Closure(
+        date.fromisoformat(item.day),
+        time.fromisoformat(item.from_time),
+        time.fromisoformat(item.until_time),
+        item.reason,
+    )
+
+
+# What the release compares and the closures it honours: a sixth of a slot item's size, so
+# even 180 days of a location fit in one page of a Query (1 MB).
+_RELEASE = (
+    "pk", "sk", "starts_at", "capacity", "booked", "closed_reason",
+    "day", "from_time", "until_time", "reason",
+)  # fmt: skip
+
+
+def slots_and_closures_between(
+    location: str, first: date, last: date
+) -> tuple[list[SlotItem], list[Closure]]:
+    """The slots and the closures of `location` from `first` through `last`: one Query.
+
+    In the location's partition closures (CLOSURE#<day>#<from>) sort before slots
+    (SLOT#<start>), so one key range from the first day's closures to the last day's slots
+    holds both; the closures after `last` in it are few (ops enter them) and left out here.
+    """
+    key = (SlotItem.pk == location_key(location)) & SlotItem.sk.between(
+        f"{CLOSURE_PREFIX}{first.isoformat()}", f"{SLOT_PREFIX}{last.isoformat()}~"
+    )
+    names: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    request: dict[str, Any] = {
+        "TableName": target().name,
+        "KeyConditionExpression": key.serialize(names, values),
+        "ProjectionExpression": create_projection_expression(list(_RELEASE), names),
+    }
+    request["ExpressionAttributeNames"] = {placeholder: n for n, placeholder in names.items()}
+    request["ExpressionAttributeValues"] = values
+    found_slots: list[SlotItem] = []
+    closures: list[Closure] = []
+    while True:
+        # The two kinds of item in one answer: PynamoDB's Model.query reads one kind.
+        answer = connection().dispatch("Query", request)
+        for raw in answer.get("Items", []):
+            sort_key = raw["sk"]["S"]
+            if sort_key.startswith(SLOT_PREFIX):
+                found_slots.append(SlotItem.from_raw_data(raw))
+            elif sort_key.startswith(CLOSURE_PREFIX):
+                closure = ClosureItem.from_raw_data(raw)
+                if date.fromisoformat(closure.day) <= last:
+                    closures.append(_closure(closure))
+        if "LastEvaluatedKey" not in answer:
+            return found_slots, closures
+        request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
 
 
 def delete_closures(location: str, day: date) -> None:
