@@ -15,7 +15,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export SAM_CLI_TELEMETRY := 0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help dev test lint unit integration e2e template release reminders build benchmark clean lock
+.PHONY: help dev test lint unit integration e2e template release reminders build benchmark benchmark-fairness clean lock
 
 help:
 	@echo "make dev          booking page and API at http://127.0.0.1:$(PORT)/ (in-memory AWS)"
@@ -24,6 +24,7 @@ help:
 	@echo "make reminders    send tomorrow's reminders now (from the configured hour on)"
 	@echo "                  e-mails the local stack sent: http://127.0.0.1:$(PORT)/_dev/outbox.html"
 	@echo "make benchmark    booking throughput against DynamoDB Local"
+	@echo "make benchmark-fairness  proof of work: a script's cost, a citizen's wait, the release rush"
 
 # --- bootstrap -------------------------------------------------------------------------
 $(PY):
@@ -100,6 +101,12 @@ build: template
 
 benchmark: $(STAMPS)/python $(STAMPS)/node $(STAMPS)/java
 	PYTHONPATH=shared $(PY) -m tests.benchmark
+
+# Fair access at the 06:00 release (issue 13): a script's CPU per seat with and without the
+# proof of work, a citizen's solving time in Chromium at 4x CPU throttling, and the release
+# rush (CLIENTS=1000 SEATS=100 SCRIPTS=5; ONLY=cost,browser,rush picks parts).
+benchmark-fairness: $(STAMPS)/python $(STAMPS)/node $(STAMPS)/java $(STAMPS)/chromium
+	PYTHONPATH=shared $(PY) -m tests.benchmark_fairness
 
 clean:
 	rm -rf $(VENV) $(STAMPS) node_modules .aws-sam .pytest_cache .mypy_cache .ruff_cache test-artifacts
