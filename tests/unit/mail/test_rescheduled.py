@@ -12,8 +12,8 @@ from icalendar import Calendar
 from terminbuchung import clock
 from terminbuchung.clock import BERLIN
 from tests.api_client import ApiClient
-from tests.unit.mail.conftest import Mailroom
-from tests.unit.mail.test_send_email import PAGE, book, calendar_of, cancel
+from tests.unit.mail.conftest import PAGE, Mailroom
+from tests.unit.mail.test_send_email import book, calendar_of, cancel
 from tests.unit.test_reschedule import site  # noqa: F401  (bookings that count at once)
 
 TUESDAY_10 = "2026-12-01T10:00:00+01:00"
