@@ -35,7 +35,9 @@ def book() -> Response[str]:
 def cancel(reference: str) -> Response[str]:
     member = staff_member(app)
     form = parse(OfficeCancelForm, json_body(app))
-    return respond(200, asdict(office.cancel(member, reference, form.reason, clock.now())))
+    cancelled = office.cancel(member, reference, form.reason, clock.now())
+    metrics.add_metric("BookingCancelledByOffice", MetricUnit.Count, 1)
+    return respond(200, asdict(cancelled))
 
 
 @app.post("/staff/bookings/<reference>/resend")

@@ -6,12 +6,14 @@ Handlers stay thin: they parse with these helpers, call one use case and return
 
 import base64
 import json
+import os
 from collections.abc import Callable
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics, Tracer, single_metric
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from terminbuchung.errors import BookingError, InvalidInput
@@ -50,6 +52,11 @@ STATUS_BY_CODE = {
     "busy": 503,
 }
 _FIELD_ERROR_STATUS = 422
+
+# Counted per function when an API answers 500: Lambda's own Errors metric stays 0 for an
+# exception the handler turned into a response. Each function's errors alarm in
+# template.yaml adds this to Lambda's Errors (docs/OPERATIONS.md, "Alarms").
+UNEXPECTED_ERRORS_METRIC = "UnexpectedErrors"
 
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
@@ -133,6 +140,7 @@ def create_api(logger: Logger) -> APIGatewayHttpResolver:
         # The stack goes to the log (no personal data in our exceptions); the citizen gets
         # an id that support can find it by.
         logger.exception("unexpected error")
+        count_unexpected_error()
         request_id = app.current_event.request_context.request_id
         body = {
             "error": {
@@ -146,6 +154,14 @@ def create_api(logger: Logger) -> APIGatewayHttpResolver:
         return respond(500, body)
 
     return app
+
+
+def count_unexpected_error() -> None:
+    """One UnexpectedErrors datapoint for this function (EMF, written to the log at once)."""
+    with single_metric(name=UNEXPECTED_ERRORS_METRIC, unit=MetricUnit.Count, value=1) as metric:
+        metric.add_dimension(
+            name="function_name", value=os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "local")
+        )
 
 
 def entry_point(

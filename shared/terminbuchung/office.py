@@ -61,6 +61,8 @@ class AppointmentLine:
     checked_in_at: str | None
     no_show: bool
     undelivered_mail: list[str]
+    # bounced, complained or rejected (SES), or None: staff call instead of e-mailing.
+    email_status: str | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ def _line(item: BookingItem) -> AppointmentLine:
         checked_in_at=iso(item.checked_in_at) if item.checked_in_at else None,
         no_show=item.no_show_at is not None,
         undelivered_mail=sorted(item.undelivered_mail or ()),
+        email_status=item.email_status,
     )
 
 

@@ -150,6 +150,18 @@ EXPECTED = {
     "StaffReportsFunction": expected(
         {LOGS, XRAY}, grants(["dynamodb:Query"], [TABLE], SLOT_PARTITIONS_ONLY)
     ),
+    # SES's bounces and complaints: the booking's email_status, nothing else of it.
+    "MailBouncesFunction": expected(
+        {LOGS, XRAY},
+        grants(
+            ["dynamodb:UpdateItem"],
+            [TABLE],
+            {
+                "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["BOOKING#*"]},
+                "ForAllValues:StringEquals": {"dynamodb:Attributes": ["pk", "sk", "email_status"]},
+            },
+        ),
+    ),
     "ReleaseSlotsFunction": expected(
         {LOGS, XRAY},
         grants(["dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"], [TABLE]),

@@ -44,6 +44,9 @@ class Outcome(StrEnum):
     NOT_NEEDED = "not_needed"  # the appointment is over: nobody needs this e-mail now
     UNDELIVERABLE = "undeliverable"  # given up on now; staff see it on the booking
     GIVEN_UP_BEFORE = "given_up_before"
+    # The address bounced, complained or was rejected before (mail.returns): no further
+    # e-mail goes there for this booking; staff see it on the day list and call.
+    ADDRESS_RETURNED = "address_returned"
 
 
 # A failing e-mail holds back the stream's later records (their order matters): one that
@@ -131,9 +134,8 @@ def deliver(
     # The markers count per occasion: a confirmation sent again is another e-mail.
     marked_as = f"{kind}#{occasion}" if occasion else str(kind)
     log = {"reference": reference, "kind": marked_as}
-    if not booking.email:
-        logger.info("no e-mail address: booked by phone without one", extra=log)
-        return Outcome.NOT_NEEDED
+    if (no_address := _no_address_to_write_to(booking, log)) is not None:
+        return no_address
     try:
         appointment = Appointment.of(booking, sending.site)
         if sending.now >= appointment.end:
@@ -149,7 +151,7 @@ def deliver(
         if isinstance(marker, Outcome):
             return marker
         try:
-            message_id = sending.postbox.send(raw, to=to, kind=str(kind))
+            message_id = sending.postbox.send(raw, to=to, kind=str(kind), reference=reference)
         except BaseException:
             mail_markers.release(marker)
             raise
@@ -170,6 +172,21 @@ def deliver(
     _mark_sent(marker, message_id, sending.now)
     logger.info("e-mail sent", extra={**log, "message_id": message_id})
     return Outcome.SENT
+
+
+def _no_address_to_write_to(booking: BookingItem, log: dict[str, str]) -> Outcome | None:
+    """Why this booking gets no e-mail at all, if it gets none."""
+    if not booking.email:
+        logger.info("no e-mail address: booked by phone without one", extra=log)
+        return Outcome.NOT_NEEDED
+    if booking.email_status:
+        # SES reported the address bounced, complained or rejected (mail.returns).
+        logger.info(
+            "e-mail not sent: the address came back before",
+            extra={**log, "email_status": booking.email_status},
+        )
+        return Outcome.ADDRESS_RETURNED
+    return None
 
 
 def _message(kind: Kind, appointment: Appointment, sending: Sending) -> tuple[bytes, str]:

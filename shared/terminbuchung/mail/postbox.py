@@ -41,8 +41,9 @@ class SendFailed(Exception):
 
 
 class Postbox(Protocol):
-    def send(self, raw: bytes, *, to: str, kind: str) -> str:
-        """Send; returns the message id. Raises SendFailed."""
+    def send(self, raw: bytes, *, to: str, kind: str, reference: str | None = None) -> str:
+        """Send; returns the message id. Raises SendFailed. `reference`: the booking the
+        e-mail is about, so SES's bounce and complaint events name it (mail.returns)."""
         ...
 
 
@@ -64,7 +65,7 @@ class SesPostbox:
     def __init__(self, settings: MailSettings) -> None:
         self.settings = settings
 
-    def send(self, raw: bytes, *, to: str, kind: str) -> str:
+    def send(self, raw: bytes, *, to: str, kind: str, reference: str | None = None) -> str:
         from botocore.exceptions import BotoCoreError, ClientError
 
         request: dict[str, Any] = {
@@ -74,6 +75,10 @@ class SesPostbox:
             # Lets the configuration set's event destinations count messages per kind.
             "Tags": [{"Name": "kind", "Value": kind}],
         }
+        if reference:
+            # SES repeats the tags in its bounce and complaint events: the booking is found
+            # by its reference, never by the address (terminbuchung.mail.returns).
+            request["Tags"].append({"Name": "reference", "Value": reference})
         if self.settings.configuration_set:
             request["ConfigurationSetName"] = self.settings.configuration_set
         try:

@@ -134,6 +134,9 @@ class BookingItem(Model):
     # Kinds of e-mail about this booking that could not be delivered: staff see them on
     # the day's list and call the citizen (terminbuchung.mail.delivery).
     undelivered_mail = UnicodeSetAttribute(null=True)
+    # What SES reported back about the citizen's address (terminbuchung.mail.returns):
+    # bounced, complained or rejected. Set, no further e-mail goes to it for this booking.
+    email_status = UnicodeAttribute(null=True)
     booked_via = UnicodeAttribute(null=True)  # ONLINE or PHONE; None: online, before staff
     remarks = UnicodeAttribute(null=True)  # the office's note, e.g. "bringt Dolmetscher mit"
     checked_in_at = UTCDateTimeAttribute(null=True)

@@ -122,14 +122,18 @@ def test_the_link_in_the_e_mail_opens_the_booking_in_the_api(
 def test_confirmation_is_text_and_html_with_the_calendar_attached_sent_as_configured(
     api: ApiClient, mailroom: Mailroom
 ) -> None:
-    book(api)
+    made = book(api)
     mailroom.deliver_new()
 
     (call,) = mailroom.ses_calls
     assert call["Source"] == SENDER
     assert call["Destinations"] == [ERIKA]
     assert call["ConfigurationSetName"] == CONFIGURATION_SET
-    assert call["Tags"] == [{"Name": "kind", "Value": "confirmation"}]
+    # The reference: SES's bounce and complaint events name the booking by it (mail.returns).
+    assert call["Tags"] == [
+        {"Name": "kind", "Value": "confirmation"},
+        {"Name": "reference", "Value": made["reference"]},
+    ]
     (sent,) = _ses_backend().sent_messages
     message = email.message_from_string(sent.raw_data, policy=policy.default)
     assert isinstance(message, EmailMessage)

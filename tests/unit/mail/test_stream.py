@@ -129,9 +129,22 @@ def test_the_template_reports_partial_failures_and_keeps_what_failed(template: T
         "Destination": {"Fn::GetAtt": ["MailDeadLetters", "Arn"]},
     }
     (pattern,) = spec["FilterCriteria"]["Filters"]
-    assert json.loads(pattern["Pattern"])["dynamodb"]["Keys"]["pk"]["S"] == [{"prefix": "BOOKING#"}]
+    assert json.loads(pattern["Pattern"])["dynamodb"]["Keys"]["pk"]["S"] == [
+        {"prefix": "BOOKING#"},
+        {"prefix": "NOTICE#"},
+    ]
     alarms = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"]
-    watched = [a["Dimensions"][0]["Value"] for a in alarms]
+    # An alarm on one metric names its dimensions; one on metric math, each metric's.
+    watched = [
+        dimension["Value"]
+        for a in alarms
+        for metric in (
+            [a]
+            if "Dimensions" in a
+            else [m["MetricStat"]["Metric"] for m in a.get("Metrics", []) if "MetricStat" in m]
+        )
+        for dimension in metric.get("Dimensions", [])[:1]
+    ]
     assert all(a["AlarmActions"] == [{"Ref": "AlarmTopic"}] for a in alarms)
     assert {"Fn::GetAtt": ["MailDeadLetters", "QueueName"]} in watched
     assert {"Fn::GetAtt": ["ReminderDeadLetters", "QueueName"]} in watched
