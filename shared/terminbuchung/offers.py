@@ -1,14 +1,14 @@
 """What a citizen can book: the open service centres, their services and free slots."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
-from terminbuchung.booking_window import is_bookable, last_bookable_day
-from terminbuchung.clock import in_berlin, iso
+from terminbuchung.booking_window import earliest_start, is_bookable, last_bookable_day
+from terminbuchung.clock import BERLIN, in_berlin, iso, wall_clock
 from terminbuchung.config import Location, Service, SiteConfig
 from terminbuchung.errors import InvalidInput, LocationNotFound, ServiceNotOffered, ServiceNotOnline
 from terminbuchung.forms import SlotQuery
-from terminbuchung.table.slots import offered_slots
+from terminbuchung.table.slots import open_slots
 
 
 @dataclass(frozen=True)
@@ -104,9 +104,20 @@ def free_slots(
     last = min(query.last_day or last_bookable_day(location, now), last_bookable_day(location, now))
     if last < first:
         return []
+    # The window once, not per slot: the Query starts at the earliest bookable minute and
+    # ends with the last bookable day, so only a slot in that very minute needs a look.
+    earliest = max(earliest_start(location, now), datetime.combine(first, time(), BERLIN))
+    first_minute = wall_clock(earliest)
     slots = []
-    for item in offered_slots(location.id, first, last):
-        start = item.starts_at
-        if item.free_seats > 0 and is_bookable(location, start, now):
-            slots.append(FreeSlot(iso(start), iso(start + length), item.free_seats))
+    for slot in open_slots(location.id, earliest, last):
+        if slot.local_start == first_minute and not is_bookable(
+            location, datetime.fromisoformat(slot.start), now
+        ):
+            continue
+        end = slot.end if length == location.slot_length else _end(slot.start, length)
+        slots.append(FreeSlot(slot.start, end, slot.free_seats))
     return slots
+
+
+def _end(start: str, length: timedelta) -> str:
+    return iso(datetime.fromisoformat(start) + length)

@@ -4,6 +4,7 @@ Every read is one Query on a key range of the location's partition.
 """
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -40,13 +41,60 @@ def slots_between(location: str, first: date, last: date) -> Iterator[SlotItem]:
 
 # What a citizen's list of free slots needs; the evaluation's counters (a list per slot)
 # would cost transfer and parsing on the busiest request for nothing.
-_OFFER = ("pk", "sk", "starts_at", "ends_at", "capacity", "booked", "closed_reason")
+_OFFER = ("sk", "starts_at", "ends_at", "capacity", "booked", "closed_reason")
 
 
-def offered_slots(location: str, first: date, last: date) -> Iterator[SlotItem]:
-    """As `slots_between`, with only the attributes the citizens' list needs."""
-    condition = _days(SlotItem.sk, SLOT_PREFIX, first, last)
-    return SlotItem.query(location_key(location), condition, attributes_to_get=list(_OFFER))
+@dataclass(frozen=True)
+class OpenSlot:
+    """A slot with a free seat, as the citizens' list shows it. `start` and `end` are the
+    stored text, which is the API's form already (ISO 8601 with offset,
+    table/attributes.py): the busiest request parses no time."""
+
+    local_start: str  # Berlin wall-clock time to the minute, the slot's key
+    start: str
+    end: str
+    free_seats: int
+
+
+def open_slots(location: str, first_start: datetime, last: date) -> list[OpenSlot]:
+    """The slots of `location` with a free seat that start in the minute of `first_start`
+    or later, through the day `last`, in order: one Query, read without building items
+    (at 250 slots PynamoDB's items cost more than the Query itself)."""
+    key = (SlotItem.pk == location_key(location)) & SlotItem.sk.between(
+        slot_key(first_start), f"{SLOT_PREFIX}{last.isoformat()}~"
+    )
+    found: list[OpenSlot] = []
+    for raw in _query(key, _OFFER):
+        free = 0 if "closed_reason" in raw else int(raw["capacity"]["N"]) - int(raw["booked"]["N"])
+        if free > 0:
+            found.append(
+                OpenSlot(
+                    raw["sk"]["S"].removeprefix(SLOT_PREFIX),
+                    raw["starts_at"]["S"],
+                    raw["ends_at"]["S"],
+                    free,
+                )
+            )
+    return found
+
+
+def _query(key: Condition, attributes: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+    """The raw items of one Query (all its pages), projected to `attributes`."""
+    names: dict[str, str] = {}
+    values: dict[str, Any] = {}
+    request: dict[str, Any] = {
+        "TableName": target().name,
+        "KeyConditionExpression": key.serialize(names, values),
+        "ProjectionExpression": create_projection_expression(list(attributes), names),
+    }
+    request["ExpressionAttributeNames"] = {placeholder: n for n, placeholder in names.items()}
+    request["ExpressionAttributeValues"] = values
+    while True:
+        answer = connection().dispatch("Query", request)
+        yield from answer.get("Items", [])
+        if "LastEvaluatedKey" not in answer:
+            return
+        request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
 
 
 def create_slot(planned: PlannedSlot, now: datetime) -> bool:
@@ -146,31 +194,18 @@ def slots_and_closures_between(
     key = (SlotItem.pk == location_key(location)) & SlotItem.sk.between(
         f"{CLOSURE_PREFIX}{first.isoformat()}", f"{SLOT_PREFIX}{last.isoformat()}~"
     )
-    names: dict[str, str] = {}
-    values: dict[str, Any] = {}
-    request: dict[str, Any] = {
-        "TableName": target().name,
-        "KeyConditionExpression": key.serialize(names, values),
-        "ProjectionExpression": create_projection_expression(list(_RELEASE), names),
-    }
-    request["ExpressionAttributeNames"] = {placeholder: n for n, placeholder in names.items()}
-    request["ExpressionAttributeValues"] = values
     found_slots: list[SlotItem] = []
     closures: list[Closure] = []
-    while True:
-        # The two kinds of item in one answer: PynamoDB's Model.query reads one kind.
-        answer = connection().dispatch("Query", request)
-        for raw in answer.get("Items", []):
-            sort_key = raw["sk"]["S"]
-            if sort_key.startswith(SLOT_PREFIX):
-                found_slots.append(SlotItem.from_raw_data(raw))
-            elif sort_key.startswith(CLOSURE_PREFIX):
-                closure = ClosureItem.from_raw_data(raw)
-                if date.fromisoformat(closure.day) <= last:
-                    closures.append(_closure(closure))
-        if "LastEvaluatedKey" not in answer:
-            return found_slots, closures
-        request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+    # The two kinds of item in one answer: PynamoDB's Model.query reads one kind.
+    for raw in _query(key, _RELEASE):
+        sort_key = raw["sk"]["S"]
+        if sort_key.startswith(SLOT_PREFIX):
+            found_slots.append(SlotItem.from_raw_data(raw))
+        elif sort_key.startswith(CLOSURE_PREFIX):
+            closure = ClosureItem.from_raw_data(raw)
+            if date.fromisoformat(closure.day) <= last:
+                closures.append(_closure(closure))
+    return found_slots, closures
 
 
 def delete_closures(location: str, day: date) -> None:
