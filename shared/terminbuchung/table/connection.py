@@ -4,6 +4,7 @@ Read from the settings on first use, not at import; `table.use_table` points eve
 at another table (the tests, the local stack, ops against a deployed stack).
 """
 
+import threading
 from dataclasses import dataclass
 from functools import cache
 
@@ -51,15 +52,31 @@ class TableMeta(metaclass=ItemMeta):
     max_retry_attempts = 3
 
 
-@cache
+_shared: Connection | None = None
+_making = threading.Lock()
+
+
 def connection() -> Connection:
-    where = target()
-    return Connection(region=where.region, host=where.host, max_retry_attempts=3)
+    """The one connection of this process, with its SDK client made at once, under a lock.
+
+    PynamoDB makes the botocore client on first use; a burst of first requests on many
+    threads (the local stack under load) would each make one, at up to a second apiece
+    while the others wait for the CPU. In Lambda one request at a time uses it."""
+    global _shared  # noqa: PLW0603 - one per process, made on first use
+    if _shared is None:
+        with _making:
+            if _shared is None:
+                where = target()
+                made = Connection(region=where.region, host=where.host, max_retry_attempts=3)
+                made.client  # noqa: B018 - the property makes the client: here, once
+                _shared = made
+    return _shared
 
 
 def choose_table(name: str, host: str | None = None, region: str | None = None) -> None:
     """Every item and transaction from now on works on this table; see `table.use_table`."""
-    global _chosen  # noqa: PLW0603 - one table per process, chosen at start
+    global _chosen, _shared  # noqa: PLW0603 - one table per process, chosen at start
     _chosen = TableTarget(name, region or read_settings().region, host)
     target.cache_clear()
-    connection.cache_clear()
+    with _making:
+        _shared = None
