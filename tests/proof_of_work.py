@@ -29,3 +29,10 @@ def payload(puzzle: dict[str, Any], number: int) -> str:
         "signature": puzzle["signature"],
     }
     return base64.b64encode(json.dumps(fields).encode()).decode()
+
+
+def solved(base_url: str) -> str:
+    """A fresh puzzle from a running stack's GET /challenge, solved: the field `altcha`."""
+    import requests
+
+    return solve(requests.get(f"{base_url}/challenge", timeout=30).json())
