@@ -134,18 +134,16 @@ def outbox(stack: Stack) -> list[dict[str, Any]]:
     return messages
 
 
-def mail_to(stack: Stack, address: str, subject_starts: str, seconds: float = 20) -> dict[str, Any]:
+def mail_to(stack: Stack, address: str, subject_has: str, seconds: float = 20) -> dict[str, Any]:
+    """The newest e-mail to `address` whose subject holds `subject_has`, once the stream
+    has delivered it."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        found = [
-            m
-            for m in outbox(stack)
-            if address in m["to"] and m["subject"].startswith(subject_starts)
-        ]
+        found = [m for m in outbox(stack) if address in m["to"] and subject_has in m["subject"]]
         if found:
             return found[-1]
         time.sleep(0.2)
-    raise AssertionError(f"no e-mail '{subject_starts}…' to {address}")
+    raise AssertionError(f"no e-mail '…{subject_has}…' to {address}")
 
 
 def unique_email(who: str) -> str:

@@ -49,6 +49,13 @@ from tests.e2e.staff_console import (
 FOCUS_RING = "rgb(255, 191, 0)"
 
 
+def axe_clean(page: Page, step: str) -> None:
+    """axe-core finds nothing on the view, of any impact (conftest fails on serious and
+    critical ones only)."""
+    record = check_accessibility(page, step)
+    assert sum(record.counts.values()) == 0, record.rules
+
+
 def starts(text: str) -> re.Pattern[str]:
     """A name from its start: "Erschienen: …" is also the end of "Nicht erschienen: …"."""
     return re.compile("^" + re.escape(text))
@@ -192,8 +199,7 @@ def test_cancel_with_a_reason_sends_the_office_notice_and_resend_sends_again(
         status(page).to_contain_text("Der Termin von Carl Absage ist abgesagt.")
         expect(item).to_contain_text("abgesagt vom Jobcenter")
         assert appointment(stack, carl)["status"] == "cancelled_by_office"
-        notice = mail_to(stack, carl_email, "Ihr Termin im Jobcenter Oberhavel am")
-        assert "muss leider ausfallen" in notice["subject"]
+        notice = mail_to(stack, carl_email, "muss leider ausfallen")
         assert "Die Sachbearbeiterin ist erkrankt" in notice["text"]
 
         booking_item(page, rita).get_by_role(
@@ -246,7 +252,7 @@ def test_previous_next_and_the_date_picker(
 def test_the_print_view_gives_one_a4_page_per_half_day(
     browser: Browser, browser_errors: BrowserErrors, stack: Stack
 ) -> None:
-    citizen_books(stack, at("09:00"), "Paula Papier", unique_email("paula"))
+    citizen_books(stack, at("11:30"), "Paula Papier", unique_email("paula"))
     with console(browser, browser_errors, stack) as page:
         sign_in(page)
         open_day(page)
@@ -332,7 +338,7 @@ def test_closing_an_afternoon_asks_first_and_reopening_it(
         closed = [s["start"] for s in day_list(stack)["slots"] if s["closed_reason"]]
         assert closed == [at(f"{h}:{m}") for h in (14, 15, 16) for m in ("00", "30")]
         assert appointment(stack, fritz)["status"] == "cancelled_by_office"
-        assert "Betriebsversammlung" in mail_to(stack, fritz_email, "Ihr Termin im")["text"]
+        assert "Betriebsversammlung" in mail_to(stack, fritz_email, "ausfallen")["text"]
 
         page.get_by_role("button", name="Diesen Tag wieder öffnen").click()
         status(page).to_contain_text("wieder geöffnet (6 Zeitfenster)")
@@ -353,7 +359,7 @@ def test_the_admin_sees_the_evaluation_with_both_charts_and_downloads_its_csv(
     with console(browser, browser_errors, stack) as page:
         sign_in(page, "staff-admin")
         page.get_by_role("link", name="Auswertung").click()
-        page.get_by_label("Standort").select_option(label="Servicecenter Oranienburg")
+        page.get_by_label("Standort", exact=True).select_option(label="Servicecenter Oranienburg")
         page.get_by_role("button", name="Anzeigen").click()
         status(page).to_contain_text("Auswertung")
 
@@ -478,6 +484,7 @@ def test_tokens_are_refreshed_before_they_expire(
         ):
             page.get_by_role("link", name="Nächster Tag →").click()
         expect(page.locator("[data-st-day-title]")).to_have_text("Mittwoch, 2. Dezember 2026")
+        expect(page.locator("[data-st-summary]")).to_be_visible()  # loaded with the new token
         left = page.evaluate(
             """() => JSON.parse(sessionStorage.getItem("terminbuchung.staff.session"))
                        .expiresAt - Date.now()"""
@@ -485,16 +492,18 @@ def test_tokens_are_refreshed_before_they_expire(
         assert left > 50 * 60 * 1000
 
 
+@pytest.mark.parametrize("width", [1280, 360], ids=lambda w: f"{w}px")
 def test_the_first_sign_in_sets_a_new_password(
-    browser: Browser, browser_errors: BrowserErrors, stack: Stack
+    browser: Browser, browser_errors: BrowserErrors, stack: Stack, width: int
 ) -> None:
+    username = f"neue.kollegin{width}"
     added = requests.post(
         f"{stack.url}/_dev/staff",
         json={
             "argv": [
                 "staff",
                 "add",
-                "neue.kollegin",
+                username,
                 "--email",
                 "neu@jobcenter.example",
                 "--group",
@@ -504,14 +513,14 @@ def test_the_first_sign_in_sets_a_new_password(
         timeout=30,
     )
     assert added.status_code == 200, added.text
-    temporary = added.json()["output"].split("temporary password: ")[1].strip()
+    temporary = added.json()["output"].split("temporary password: ")[1].split()[0]
 
-    with console(browser, browser_errors, stack) as page:
-        page.get_by_label("Benutzername").fill("neue.kollegin")
+    with console(browser, browser_errors, stack, width) as page:
+        page.get_by_label("Benutzername").fill(username)
         page.get_by_label("Passwort", exact=True).fill(temporary)
         page.get_by_role("button", name="Anmelden").click()
         expect(page.get_by_role("heading", name="Neues Passwort festlegen")).to_be_focused()
-        check_accessibility(page, "staff-new-password")
+        axe_clean(page, "staff-new-password")
         screenshot(page, "staff-new-password")
         page.get_by_label("Neues Passwort", exact=True).fill("Kollegin-Neu-2026!")
         page.get_by_label("Neues Passwort wiederholen").fill("Kollegin-Neu-2026?")
@@ -519,7 +528,7 @@ def test_the_first_sign_in_sets_a_new_password(
         expect(page.get_by_text("Die beiden Passwörter stimmen nicht überein.")).to_be_visible()
         page.get_by_label("Neues Passwort wiederholen").fill("Kollegin-Neu-2026!")
         page.get_by_role("button", name="Passwort speichern und anmelden").click()
-        expect(page.get_by_text("Angemeldet als neue.kollegin")).to_be_visible()
+        expect(page.get_by_text(f"Angemeldet als {username}")).to_be_visible()
         open_day(page)
 
 
@@ -535,7 +544,7 @@ def tab_to(page: Page, name: str, limit: int = 400) -> None:
             """() => {
               const e = document.activeElement;
               const style = getComputedStyle(e);
-              return {text: (e.innerText || e.value || e.getAttribute('aria-label') || '').trim(),
+              return {text: (e.getAttribute('aria-label') || e.innerText || e.value || '').trim(),
                       ring: style.boxShadow + ' ' + style.outlineStyle, tag: e.tagName};
             }"""
         )
@@ -598,7 +607,7 @@ def test_every_view_passes_axe_and_is_photographed(
     )
     with console(browser, browser_errors, stack, width) as page:
         expect(page.get_by_label("Benutzername")).to_be_visible()
-        check_accessibility(page, "staff-sign-in")
+        axe_clean(page, "staff-sign-in")
         screenshot(page, "staff-sign-in")
         sign_in(page, "staff-admin")
         open_day(page)
@@ -615,7 +624,7 @@ def test_every_view_passes_axe_and_is_photographed(
                 expect(page.locator('[data-st-chart="heat"] svg')).to_be_visible()
             if step == "staff-caller":
                 expect(page.get_by_label(re.compile(r"^23:00 Uhr"))).to_be_visible()
-            check_accessibility(page, step)
+            axe_clean(page, step)
             assert_no_horizontal_scrolling(page)
             screenshot(page, step)
 
@@ -626,7 +635,7 @@ def test_every_view_passes_axe_and_is_photographed(
         page.get_by_label("Telefon").fill("03301 111222")
         page.get_by_role("button", name="Termin buchen").click()
         expect(page.locator("[data-st-reference-large]")).to_be_visible()
-        check_accessibility(page, "staff-caller-booked")
+        axe_clean(page, "staff-caller-booked")
         assert_no_horizontal_scrolling(page)
         screenshot(page, "staff-caller-booked")
 
@@ -635,7 +644,7 @@ def test_every_view_passes_axe_and_is_photographed(
         page.get_by_label("Grund", exact=True).fill("Prüfung")
         page.get_by_role("button", name="Schließung prüfen").click()
         expect(page.locator("[data-st-preview]")).to_be_visible()
-        check_accessibility(page, "staff-closure-confirm")
+        axe_clean(page, "staff-closure-confirm")
         assert_no_horizontal_scrolling(page)
         screenshot(page, "staff-closure-confirm")
         page.get_by_role("button", name="Abbrechen").click()

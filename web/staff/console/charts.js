@@ -12,14 +12,18 @@ const PHONE = "#e07b00";
 const INK = "#1b1b1b";
 const GRID = "#8a8a8a";
 
-function labelled(width, height, title, description) {
+// natural: drawn at its own size (in a scrolling box), so labels stay legible however many
+// hours it has; otherwise scaled to the width available.
+function labelled(width, height, title, description, natural) {
   const titleId = uniqueId("chart-title");
   const descId = uniqueId("chart-desc");
   return svg("svg", {
     viewBox: "0 0 " + width + " " + height,
+    width: natural ? width : null,
+    height: natural ? height : null,
     role: "img",
     "aria-labelledby": titleId + " " + descId,
-    class: "st-chart",
+    class: natural ? "st-chart st-chart--natural" : "st-chart",
     focusable: "false",
   }, svg("title", { id: titleId }, title), svg("desc", { id: descId }, description));
 }
@@ -35,7 +39,11 @@ export function bookingsPerDay(rows, description) {
   const left = 40;
   const bottom = 50;
   const top = 20;
-  const most = Math.max(1, ...rows.map(function (row) { return row.online + row.phone; }));
+  const highest = Math.max(1, ...rows.map(function (row) { return row.online + row.phone; }));
+  // Whole-number ticks: at most four steps up to a round top.
+  const ticks = Math.min(4, highest);
+  const tickStep = Math.ceil(highest / ticks);
+  const most = tickStep * ticks;
   const plotHeight = height - top - bottom;
   const step = rows.length ? (width - left - 10) / rows.length : 0;
   const bar = Math.max(2, Math.min(28, step * 0.7));
@@ -43,9 +51,8 @@ export function bookingsPerDay(rows, description) {
   const y = function (value) {
     return top + plotHeight - (value / most) * plotHeight;
   };
-  const ticks = most <= 5 ? most : 4;
   for (let i = 0; i <= ticks; i += 1) {
-    const value = Math.round((most / ticks) * i);
+    const value = tickStep * i;
     chart.append(svg("line", { x1: left, x2: width - 5, y1: y(value), y2: y(value), stroke: GRID, "stroke-width": "0.5" }));
     chart.append(text(left - 6, y(value) + 4, String(value), { "text-anchor": "end" }));
   }
@@ -88,7 +95,7 @@ export function heatMap(cells, description) {
   const top = 24;
   const width = left + Math.max(hours.length, 1) * cellWidth + 10;
   const height = top + Math.max(weekdays.length, 1) * cellHeight + 10;
-  const chart = labelled(width, height, "Auslastung nach Wochentag und Stunde", description);
+  const chart = labelled(width, height, "Auslastung nach Wochentag und Stunde", description, true);
   hours.forEach(function (hour, column) {
     chart.append(text(left + column * cellWidth + cellWidth / 2, top - 8, hour + " Uhr", { "text-anchor": "middle", "font-size": "11" }));
   });

@@ -96,7 +96,9 @@ export function evaluationView(frame, member) {
       ["Nicht erschienen", formatPercent(ratio(missed, attended + missed)) + " (" + missed + " von " + (attended + missed) + ")"],
       ["Anteil telefonisch gebucht", formatPercent(ratio(phone, online + phone))],
       ["Vorlaufzeit (Median der Tage)", hours(median(leads))],
-      ["Ausgebucht nach Freigabe (Median)", hours(median(soldOut)) + " – an " + soldOut.length + " von " + days.length + " Tagen ausgebucht"],
+      ["Ausgebucht nach Freigabe (Median)", soldOut.length
+        ? hours(median(soldOut)) + " (an " + soldOut.length + " von " + days.length + " Tagen ausgebucht)"
+        : "nie ausgebucht (" + days.length + (days.length === 1 ? " Tag)" : " Tage)")],
       ["Abgesagt (Bürger / Jobcenter)", sum("cancelled_by_citizens") + " / " + sum("cancelled_by_office")],
     ];
     const perDay = {};
@@ -131,7 +133,7 @@ export function evaluationView(frame, member) {
       el("section", { "aria-labelledby": "st-chart-heat" },
         el("h2", { id: "st-chart-heat" }, "Auslastung nach Wochentag und Stunde"),
         cells.length
-          ? el("figure", { class: "st-figure", "data-st-chart": "heat" },
+          ? el("figure", { class: "st-figure st-table-scroll", "data-st-chart": "heat", tabindex: "0", role: "group", "aria-label": "Heatmap der Auslastung (waagerecht verschiebbar)" },
             heatMap(cells, "Je Wochentag und Stunde der Anteil gebuchter Plätze." +
               (busiest ? " Am stärksten ausgelastet: " + WEEKDAYS[busiest.weekday - 1] + " " + busiest.hour + " Uhr mit " + formatPercent(busiest.utilisation) + "." : "") +
               " Die Zahlen stehen in der Tabelle darunter."),
