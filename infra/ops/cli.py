@@ -9,6 +9,7 @@
     python -m infra.ops staff remove USERNAME
     python -m infra.ops staff list
     python -m infra.ops --stack NAME token-key show|rotate|drop-previous
+    python -m infra.ops --stack NAME redrive
 
 By default against the local stack (`make dev`, at http://127.0.0.1:$PORT); with
 `--stack NAME` against a deployed stack (AWS credentials of the shell), with
@@ -93,6 +94,11 @@ def parser() -> argparse.ArgumentParser:
     )
     undelivered.add_argument("location", nargs="?", help="one location (default: all)")
     undelivered.add_argument("--days", type=int, default=14, help="days from today (default: 14)")
+
+    commands.add_parser(
+        "redrive",
+        help="send the e-mails in MailDeadLetters again, once each (--stack NAME)",
+    )
 
     from infra.ops.staff import add_parser as add_staff_parser
 
@@ -222,6 +228,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "token-key":
             print(_token_key(args))
             return 0
+        if args.command == "redrive":
+            print(_redrive(args))
+            return 0
         if args.stack or args.dynamodb_endpoint:
             from terminbuchung.table import use_table
 
@@ -293,6 +302,34 @@ def _token_key(args: argparse.Namespace) -> str:
         )
     except TokenKeyError as error:
         raise OpsError(str(error)) from None
+
+
+def _redrive(args: argparse.Namespace) -> str:
+    """`redrive`: the deployed stack's mail dead letters, through its e-mail function."""
+    from infra.ops.redrive import lambda_invoker, mail_stream_filters, redrive
+
+    if not args.stack:
+        raise OpsError(
+            "redrive works on a deployed stack (--stack NAME); the local stack retries "
+            "failed records itself"
+        )
+    import boto3
+
+    outputs = _deployed_stack(args.stack)
+    if "MailDeadLettersUrl" not in outputs or "SendEmailFunctionName" not in outputs:
+        raise OpsError(
+            f"stack {args.stack} has no outputs MailDeadLettersUrl, SendEmailFunctionName"
+        )
+    session = boto3.session.Session()
+    done = redrive(
+        session.client("sqs"),
+        session.client("dynamodbstreams"),
+        outputs["MailDeadLettersUrl"],
+        invoke=lambda_invoker(session.client("lambda"), outputs["SendEmailFunctionName"]),
+        filters=mail_stream_filters(),
+        region=str(session.region_name),
+    )
+    return done.report()
 
 
 def _invoke(function_name: str) -> str:
