@@ -46,8 +46,12 @@ LAMBDA_ENVIRONMENT = {
     "POWERTOOLS_METRICS_NAMESPACE": "Terminbuchung",
     "POWERTOOLS_LOG_LEVEL": "INFO",
     "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
+    # The template's default (parameter Tracing = PassThrough); `tracing_on` measures Active.
+    "POWERTOOLS_TRACE_DISABLED": "true",
     "PATH": "/usr/bin:/bin",
 }
+TRACING_ON = {**LAMBDA_ENVIRONMENT, "POWERTOOLS_TRACE_DISABLED": "false"}
+TRACED = "BookFunction"
 PROBE = (
     "import sys, time\n"
     "sys.path[:0] = sys.argv[1].split(':')\n"
@@ -94,12 +98,12 @@ def _native_for_this_machine(layer: Path) -> list[str]:
     return swapped
 
 
-def _sample(path: list[Path], module: str) -> float:
+def _sample(path: list[Path], module: str, env: dict[str, str] = LAMBDA_ENVIRONMENT) -> float:
     answer = subprocess.run(
         [base_python(), "-I", "-S", "-B", "-c", PROBE, ":".join(map(str, path)), module],
         capture_output=True,
         text=True,
-        env=LAMBDA_ENVIRONMENT,
+        env=env,
         check=False,
     )
     if answer.returncode != 0:
@@ -130,12 +134,14 @@ def import_ratios(rounds: int = 7, build: Path = BUILD) -> dict[str, Any]:
         _runtime_sdk(runtime)
         shutil.copytree(build / "DomainLayer" / "python", layer, symlinks=True)
         swapped = _native_for_this_machine(layer)
-        samples: dict[str, list[float]] = {name: [] for name in ["boto3", *names]}
+        samples: dict[str, list[float]] = {name: [] for name in ["boto3", "traced", *names]}
         for _ in range(rounds):
             samples["boto3"].append(_sample([runtime], "boto3"))
             for name in names:
                 samples[name].append(_sample([build / name, layer, runtime], "app"))
                 samples["boto3"].append(_sample([runtime], "boto3"))
+            traced = [build / TRACED, layer, runtime]
+            samples["traced"].append(_sample(traced, "app", TRACING_ON))
     boto3_ms = statistics.median(samples["boto3"]) * 1000
     handlers = {
         name: {
@@ -144,10 +150,17 @@ def import_ratios(rounds: int = 7, build: Path = BUILD) -> dict[str, Any]:
         }
         for name in names
     }
+    traced_ms = statistics.median(samples["traced"]) * 1000
     return {
         "rounds": rounds,
         "import_boto3_ms": round(boto3_ms, 1),
         "handlers": handlers,
+        # What parameter Tracing = Active adds to a cold start, in import_boto3_ms.
+        "tracing_on": {
+            "function": TRACED,
+            "import_ms": round(traced_ms, 1),
+            "ratio": round(traced_ms / boto3_ms, 2),
+        },
         "worst_ratio": max(h["ratio"] for h in handlers.values()),
         "native_modules_swapped_for_this_machine": swapped,
         "load_average": os.getloadavg(),
