@@ -274,6 +274,10 @@ def test_booking_for_a_caller_without_an_e_mail_address(
     with console(browser, browser_errors, stack) as page:
         sign_in(page)
         page.get_by_role("link", name="Termin für Anrufende").click()
+        # Every service of the location, also the one citizens cannot book online.
+        expect(page.get_by_label("Anliegen").locator("option")).to_have_text(
+            ["Persönliche Beratung", "Abgabe von Unterlagen"]
+        )
         # Today at short notice: the slot that began at 11:00 is still offered.
         expect(page.get_by_label(re.compile(r"^11:00 Uhr"))).to_be_visible()
         page.get_by_label(re.compile(r"^11:30 Uhr")).check()
@@ -648,3 +652,39 @@ def test_every_view_passes_axe_and_is_photographed(
         assert_no_horizontal_scrolling(page)
         screenshot(page, "staff-closure-confirm")
         page.get_by_role("button", name="Abbrechen").click()
+
+
+# --- how the local stack serves the console ---------------------------------------------------
+
+
+def test_the_console_is_served_with_the_pages_headers_and_its_configuration(stack: Stack) -> None:
+    page = requests.get(f"{stack.url}/staff/", timeout=10)
+    assert page.status_code == 200
+    assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+    policy = page.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "connect-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert page.headers["X-Frame-Options"] == "DENY"
+    module = requests.get(f"{stack.url}/staff/console/session.js", timeout=10)
+    assert module.headers["Content-Type"] == "text/javascript; charset=utf-8"
+    assert "sessionStorage.setItem" in module.text
+    # Tokens live in sessionStorage only: no module of the console touches localStorage.
+    web_staff = Path(__file__).resolve().parents[2] / "web" / "staff"
+    for script in web_staff.rglob("*.js"):
+        assert not re.search(r"localStorage\s*[.\[]", script.read_text()), script
+
+    moved = requests.get(f"{stack.url}/staff", allow_redirects=False, timeout=10)
+    assert (moved.status_code, moved.headers["Location"]) == (308, "/staff/")
+
+    config = requests.get(f"{stack.url}/staff/config.json", timeout=10)
+    staff = requests.get(f"{stack.url}/_dev/staff-users", timeout=10).json()
+    assert config.json() == {
+        "api_base": "",
+        "cognito_endpoint": "/_dev/cognito/",
+        "client_id": staff["client_id"],
+        "idle_minutes": 15,
+    }
+    assert config.headers["Cache-Control"] == "no-store"
+    # The console's folder publishes its page, style and modules only.
+    assert requests.get(f"{stack.url}/staff/README.md", timeout=10).status_code == 404

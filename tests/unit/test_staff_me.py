@@ -74,6 +74,17 @@ def test_api_gateway_passes_every_claim_as_a_string() -> None:
     assert authorizer_context({"token_use": "id"})["jwt"]["scopes"] is None
 
 
+# The console books callers for any service of the location, also those not bookable online.
+ORANIENBURG = {
+    "id": "oranienburg",
+    "name": "Servicecenter Oranienburg",
+    "services": [
+        {"id": "beratung", "name": "Persönliche Beratung", "duration_minutes": 30},
+        {"id": "unterlagen", "name": "Abgabe von Unterlagen", "duration_minutes": 10},
+    ],
+}
+
+
 def test_staff_of_oranienburg_work_in_oranienburg(staff_me: LocalFunction) -> None:
     status, body = get_me(staff_me, id_token_claims("staff-oranienburg", ["oranienburg"]))
 
@@ -83,6 +94,7 @@ def test_staff_of_oranienburg_work_in_oranienburg(staff_me: LocalFunction) -> No
         "groups": ["oranienburg"],
         "locations": ["oranienburg"],
         "admin": False,
+        "location_details": [ORANIENBURG],
     }
 
 
@@ -92,6 +104,11 @@ def test_an_admin_works_at_every_configured_location(staff_me: LocalFunction) ->
     assert status == 200
     assert body["locations"] == ["oranienburg", "gransee"]
     assert body["admin"] is True
+    # Gransee is not open to citizens yet: its staff plan ahead under its name all the same.
+    assert [d["name"] for d in body["location_details"]] == [
+        "Servicecenter Oranienburg",
+        "Servicecenter Gransee",
+    ]
 
 
 def test_an_access_token_names_the_user_in_username(staff_me: LocalFunction) -> None:

@@ -2,7 +2,7 @@
 // (#/tag/<location>/<day>, #/buchen, #/schliessen, #/auswertung).
 
 import { loadConfig } from "./console/config.js";
-import { useApi, open, staff } from "./console/api.js";
+import { useApi, staff } from "./console/api.js";
 import * as session from "./console/session.js";
 import { el } from "./console/dom.js";
 import { today, isDay } from "./console/dates.js";
@@ -69,12 +69,10 @@ function showSignIn(config, notice) {
 
 async function signedIn() {
   try {
+    // Names and every service (also those not bookable online) of the member's locations.
     const me = await staff("GET", "/staff/me");
-    const known = await open("/locations").catch(function () {
-      return { locations: [] };
-    });
     const byId = {};
-    known.locations.forEach(function (location) {
+    (me.location_details || []).forEach(function (location) {
       byId[location.id] = location;
     });
     member = {

@@ -90,12 +90,6 @@ export async function staff(method, path, body) {
   return parseJson(await answer.content.text());
 }
 
-// The public API (locations and their names), no token.
-export async function open(path) {
-  const answer = await request("GET", path, undefined, "application/json", false);
-  return parseJson(await answer.content.text());
-}
-
 // A file of the staff API, e.g. the evaluation as CSV: {blob, filename}.
 export async function file(path, accept) {
   const answer = await request("GET", path, undefined, accept, true);

@@ -48,7 +48,7 @@ export function callerView(frame, member) {
   function fillServices() {
     const place = currentPlace();
     const ids = (place.services || []).map(function (s) { return s.id; });
-    service.control.replaceChildren(...(ids.length ? ids : ["beratung"]).map(function (id) {
+    service.control.replaceChildren(...ids.map(function (id) {
       return el("option", { value: id }, serviceName(place, id));
     }));
   }

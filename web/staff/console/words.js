@@ -17,10 +17,7 @@ export function serviceName(location, id) {
   const known = (location.services || []).find(function (service) {
     return service.id === id;
   });
-  if (known) {
-    return known.name;
-  }
-  return { unterlagen: "Abgabe von Unterlagen", beratung: "Persönliche Beratung" }[id] || id;
+  return known ? known.name : id;
 }
 
 export function locationOf(member, id) {
