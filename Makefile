@@ -47,6 +47,15 @@ lock: $(STAMPS)/python
 	  --generate-hashes --custom-compile-command "make lock" --quiet -o shared/requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r shared/requirements.lock
 
+# checkov (issue 18, item 9) pins many packages of its own: it lives in a virtualenv of its
+# own, so it can never move the versions the project's lock file gives .venv.
+CHECKOV_VERSION := 3.3.30
+$(STAMPS)/checkov: | $(PY)
+	rm -rf $(STAMPS)/checkov-venv
+	$(PY) -m venv $(STAMPS)/checkov-venv
+	$(STAMPS)/checkov-venv/bin/pip install --quiet --disable-pip-version-check checkov==$(CHECKOV_VERSION)
+	@touch $@
+
 $(STAMPS)/node: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@mkdir -p $(STAMPS) && touch $@
@@ -88,13 +97,15 @@ e2e: $(STAMPS)/python $(STAMPS)/chromium
 
 # The site configurations the deploy would ship (template default, samconfig.toml's
 # environments), with the validator of every cold start: a typo fails here, not in AWS.
-template: $(STAMPS)/python
+template: $(STAMPS)/python $(STAMPS)/checkov
 	$(PY) -m infra.check_site_config
 	$(VENV)/bin/sam validate --lint
 	$(VENV)/bin/cfn-lint template.yaml
 	# The edge's web ACL: CloudFront's scope, so deployed (and checked) in us-east-1.
 	$(VENV)/bin/sam validate --lint -t infra/edge.yaml --region us-east-1
 	$(VENV)/bin/cfn-lint --regions us-east-1 -- infra/edge.yaml
+	# Security checks on both templates; every check skipped is justified in .checkov.yaml.
+	$(STAMPS)/checkov-venv/bin/checkov -f template.yaml -f infra/edge.yaml --config-file .checkov.yaml
 	$(VENV)/bin/sam build --cached --parallel
 
 build: template
