@@ -35,6 +35,7 @@ SES = "arn:aws:ses:eu-central-1:123456789012"
 SENDER_ONLY = {"StringEquals": {"ses:FromAddress": "termine@oberhavel.de"}}
 SENT_MARKERS_ONLY = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["SENT#*", "MAILTO#*"]}}
 SLOT_PARTITIONS_ONLY = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["LOC#*"]}}
+BOOKINGS_ONLY = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["BOOKING#*"]}}
 UNDELIVERED_MAIL_ONLY = {
     "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["BOOKING#*"]},
     "ForAllValues:StringEquals": {"dynamodb:Attributes": ["pk", "sk", "undelivered_mail"]},
@@ -94,7 +95,9 @@ EXPECTED = {
         *MAIL,
         grants(["dynamodb:Query"], [f"{TABLE}/index/by-location-day"]),
     ),
-    "ListSlotsFunction": expected({LOGS, XRAY}, grants(["dynamodb:Query"], [TABLE])),
+    "ListSlotsFunction": expected(
+        {LOGS, XRAY}, grants(["dynamodb:Query"], [TABLE], SLOT_PARTITIONS_ONLY)
+    ),
     # ConditionCheckItem: the person's guards under the previous key, after a rotation.
     "BookFunction": expected(
         {LOGS, XRAY},
@@ -107,7 +110,7 @@ EXPECTED = {
     ),
     "ShowBookingFunction": expected(
         {LOGS, XRAY},
-        grants(["dynamodb:GetItem"], [TABLE]),
+        grants(["dynamodb:GetItem"], [TABLE], BOOKINGS_ONLY),
         grants(["secretsmanager:GetSecretValue"], [TOKEN_KEY]),
     ),
     "CancelFunction": expected(
@@ -164,7 +167,11 @@ EXPECTED = {
     ),
     "ReleaseSlotsFunction": expected(
         {LOGS, XRAY},
-        grants(["dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"], [TABLE]),
+        grants(
+            ["dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+            [TABLE],
+            SLOT_PARTITIONS_ONLY,
+        ),
     ),
 }
 
