@@ -7,6 +7,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
 
 from http_api import create_api, entry_point, json_body, respond
+from http_api.idempotency import idempotency_key
 from terminbuchung import bookings, clock
 from terminbuchung.config import site_config
 from terminbuchung.forms import BookingForm, parse
@@ -20,8 +21,9 @@ app = create_api(logger)
 
 @app.post("/bookings")
 def book() -> Response[str]:
+    key = idempotency_key(app)
     form = parse(BookingForm, json_body(app))
-    confirmation = bookings.book(form, site_config(), clock.now(), token_keys())
+    confirmation = bookings.book(form, site_config(), clock.now(), token_keys(), key)
     metrics.add_dimension("location", confirmation.location)
     metrics.add_metric("BookingCreated", MetricUnit.Count, 1)
     return respond(201, asdict(confirmation))

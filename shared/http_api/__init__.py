@@ -49,6 +49,8 @@ STATUS_BY_CODE = {
     "already_marked": 409,
     "too_early": 409,
     "no_address": 409,
+    "reschedule_limit": 409,
+    "not_yet_confirmed": 409,
     "busy": 503,
 }
 _FIELD_ERROR_STATUS = 422

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
 
+from terminbuchung import idempotency
 from terminbuchung.booking_window import check_bookable
 from terminbuchung.clock import iso
 from terminbuchung.config import Service, SiteConfig
@@ -32,6 +33,7 @@ from terminbuchung.references import (
 )
 from terminbuchung.table import bookings as table
 from terminbuchung.table.items import BookingItem
+from terminbuchung.table.requests import KeyedRequest, RequestSeen
 
 logger = Logger(child=True)
 
@@ -63,9 +65,22 @@ class Cancellation:
     status: str
 
 
-def book(form: BookingForm, site: SiteConfig, now: datetime, keys: TokenKeys) -> Confirmation:
+def book(
+    form: BookingForm,
+    site: SiteConfig,
+    now: datetime,
+    keys: TokenKeys,
+    idempotency_key: str | None = None,
+) -> Confirmation:
     """A citizen books online: an enabled location, a service bookable online, a start
-    within the booking window (minimum notice, horizon)."""
+    within the booking window (minimum notice, horizon). A request sent again with the same
+    Idempotency-Key answers the booking the first one made (terminbuchung.idempotency)."""
+    request = None
+    if idempotency_key:
+        content = form.model_dump(mode="json", exclude={"altcha"})
+        request = idempotency.keyed(idempotency_key, "book", content, keys, now)
+        if replay := idempotency.earlier(request, content, keys, now):
+            return _answer_again(replay.reference, keys)
     location = open_location(site, form.location, field="location")
     service = online_service(site, location, form.service)
     check_bookable(location, form.start, now)
@@ -78,6 +93,7 @@ def book(form: BookingForm, site: SiteConfig, now: datetime, keys: TokenKeys) ->
         keys=keys,
         via=BookingItem.ONLINE,
         by=BookingItem.CITIZEN,
+        request=request,
     )
 
 
@@ -92,6 +108,7 @@ def place(
     via: str,
     by: str,
     remarks: str | None = None,
+    request: KeyedRequest | None = None,
 ) -> Confirmation:
     """A seat of the slot, the booking, and one guard per way of counting a person, all at
     once or not at all. A person holds at most `max_active_bookings_per_person` bookings,
@@ -113,6 +130,7 @@ def place(
         via=via,
         by=by,
         remarks=remarks,
+        request=request,
     )
     people = {}
     if form.email:
@@ -130,6 +148,9 @@ def place(
         raise (SlotFull if taken.full else SlotUnavailable)(field="start") from None
     except table.Contended:
         raise Busy() from None
+    except RequestSeen:
+        # A copy of this request (same Idempotency-Key) booked a moment earlier.
+        return _answer_again(idempotency.written_for(request, now), keys)
     logger.info(
         "booking created",
         extra={
@@ -146,6 +167,20 @@ def place(
         iso(form.start),
         iso(end),
         cancel_token(reference, keys.current),
+    )
+
+
+def _answer_again(reference: str, keys: TokenKeys) -> Confirmation:
+    """The answer the first request with an Idempotency-Key got, rebuilt from its booking
+    (the token derived again: no answer or token is stored)."""
+    item = _load(reference)
+    return Confirmation(
+        item.reference,
+        item.location,
+        item.service,
+        iso(item.starts_at),
+        iso(item.ends_at),
+        cancel_token(item.reference, keys.current),
     )
 
 
@@ -187,8 +222,12 @@ def cancel(reference: str, token: str, now: datetime, keys: TokenKeys) -> Cancel
     if item.starts_at <= now or item.checked_in_at or item.no_show_at:
         raise TooLate()
     if not call_off(item, BookingItem.CANCELLED, "citizen", now):
-        # Someone else (a second click, the office) changed it first.
-        return Cancellation(item.reference, _load(item.reference).status)
+        # Someone else (a second click, the office, a move) changed it first.
+        current = _load(item.reference)
+        if current.status == BookingItem.CONFIRMED and current.slot != item.slot:
+            # Moved meanwhile (the citizen's other tab): cancel it where it is now.
+            return cancel(reference, token, now, keys)
+        return Cancellation(item.reference, current.status)
     return Cancellation(item.reference, BookingItem.CANCELLED)
 
 

@@ -26,6 +26,7 @@ class Appointment:
     citizen_name: str
     email: str
     cancel_reason: str | None
+    moves: int = 0  # how often it was moved: the calendar file's SEQUENCE starts there
 
     def __post_init__(self) -> None:
         # The name is text and nothing else in every header, part and calendar file,
@@ -49,6 +50,7 @@ class Appointment:
             citizen_name=booking.name,
             email=booking.email or "",  # delivery sends nothing without one
             cancel_reason=booking.cancel_reason,
+            moves=int(booking.reschedules or 0),
         )
 
 

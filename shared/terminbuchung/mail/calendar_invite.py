@@ -14,7 +14,8 @@ from terminbuchung.settings import read_settings
 
 CalendarMethod = Literal["REQUEST", "CANCEL"]
 
-# The event as first sent has sequence 0; a cancellation must outrank it.
+# The event as first sent has sequence 0 and each move adds 1 (the same UID at a higher
+# SEQUENCE replaces the event: RFC 5546); a cancellation must outrank the latest of them.
 _SEQUENCE: dict[CalendarMethod, int] = {"REQUEST": 0, "CANCEL": 1}
 
 # One UID per booking, also in the file the booking page downloads from the API
@@ -58,7 +59,7 @@ def calendar_invite(
 
     event = Event()
     event.add("uid", event_uid(appointment.reference))
-    event.add("sequence", _SEQUENCE[method])
+    event.add("sequence", appointment.moves + _SEQUENCE[method])
     event.add("dtstamp", now.astimezone(UTC))
     event.add("dtstart", appointment.start)
     event.add("dtend", appointment.end)

@@ -31,11 +31,13 @@ class Kind(StrEnum):
     CANCELLATION = "cancellation"  # the citizen cancelled
     OFFICE_CANCELLATION = "office_cancellation"  # the office called the appointment off
     REMINDER = "reminder"  # the day before
+    RESCHEDULED = "rescheduled"  # the citizen moved it: "Ihr Termin wurde verlegt"
 
 
 # Which kinds change the citizen's calendar, and how.
 _CALENDAR: dict[Kind, CalendarMethod] = {
     Kind.CONFIRMATION: "REQUEST",
+    Kind.RESCHEDULED: "REQUEST",  # the same UID, a higher SEQUENCE: calendars move the event
     Kind.CANCELLATION: "CANCEL",
     Kind.OFFICE_CANCELLATION: "CANCEL",
 }

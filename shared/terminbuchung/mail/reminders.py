@@ -47,11 +47,16 @@ def send_reminders(sending: Sending) -> ReminderRun:
     # Every configured location, also one disabled since: its bookings still stand.
     for location in sending.site.locations:
         for booking in tomorrows_bookings(location.id, run.day):
-            if booking.created_at >= reminders_went_out:
+            # Booked or moved here after the reminders went out: that e-mail is fresh.
+            if (booking.rescheduled_at or booking.created_at) >= reminders_went_out:
                 run.skipped += 1
                 continue
+            # A moved appointment is reminded of anew: its own marker per move.
+            moves = int(booking.reschedules or 0)
             try:
-                outcome = deliver(Kind.REMINDER, booking, sending)
+                outcome = deliver(
+                    Kind.REMINDER, booking, sending, f"move{moves}" if moves else None
+                )
             except MailNotSent:
                 run.failed.append(booking.reference)
                 continue

@@ -20,7 +20,7 @@ from pynamodb.expressions.update import Action
 
 from terminbuchung.clock import iso
 from terminbuchung.references import new_reference
-from terminbuchung.table import statistics
+from terminbuchung.table import requests, statistics
 from terminbuchung.table.items import BookingItem, GuardItem, HistoryEntry, SlotItem
 from terminbuchung.table.keys import (
     BOOKING_SORT_KEY,
@@ -53,6 +53,8 @@ class NewBooking:
     via: str = BookingItem.ONLINE
     by: str = BookingItem.CITIZEN  # who booked: the citizen, or a staff member's username
     remarks: str | None = None
+    # Sent with an Idempotency-Key: its record is written in the booking's transaction.
+    request: requests.KeyedRequest | None = None
 
 
 @dataclass(frozen=True)
@@ -121,9 +123,13 @@ def reserve(booking: NewBooking, people: Mapping[str, Person], *, limit: int, no
             if previous := people[way].previous_hash:
                 seat = guard_key(previous, seats[way])
                 transaction.check(_before_rotation(way), GuardItem, seat, _seat_free(now))
+        if booking.request:
+            requests.put(transaction, booking.request, reference, now)
         try:
             transaction.commit()
         except TransactionFailed as failed:
+            if booking.request and failed.failed(requests.LABEL):
+                raise requests.RequestSeen() from None
             taken = [
                 way for way in people if failed.failed(way) or failed.failed(_before_rotation(way))
             ]
@@ -211,9 +217,12 @@ def call_off(
                 _append_history(entry),
             ],
             # Whoever came (or was marked absent) had the appointment: it stays counted so.
+            # Still at the slot it was read at: a booking moved meanwhile (table.moves) frees
+            # its new seat on the caller's next try, never the old one it no longer holds.
             condition=(BookingItem.status == BookingItem.CONFIRMED)
             & BookingItem.checked_in_at.does_not_exist()
-            & BookingItem.no_show_at.does_not_exist(),
+            & BookingItem.no_show_at.does_not_exist()
+            & (BookingItem.slot == item.slot),
         )
         transaction.update(
             "slot",

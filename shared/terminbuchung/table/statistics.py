@@ -36,3 +36,17 @@ def cancelled(status: str) -> Action:
 def attendance(mark: str, step: int) -> Action:
     counter = SlotItem.checked_in if mark == "checked_in" else SlotItem.no_shows
     return counter.add(step)
+
+
+def moved_in(at: datetime) -> list[Action]:
+    """A booking moved to this slot: not a new booking (no lead time, no booked_* count),
+    but the slot may be full from now on."""
+    return [
+        SlotItem.moved_in.add(1),
+        SlotItem.last_booked_at.set(at),
+    ]
+
+
+def moved_away() -> Action:
+    """A booking moved from this slot to another: not a cancellation."""
+    return SlotItem.moved_away.add(1)
