@@ -4,6 +4,7 @@ import io
 import json
 import logging
 import os
+import tempfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -40,6 +41,27 @@ from terminbuchung.table import use_table
 TESTS = Path(__file__).resolve().parent
 TEST_SITE = TESTS / "site-test.toml"
 SHIPPED_SITE = TESTS.parent / "shared" / "config" / "oberhavel.toml"
+# The tests over HTTP and in the browser that confirm the e-mail address: the always-open
+# test site with confirm_within_minutes = 30 (site-test.toml keeps bookings that count at once).
+CONFIRMING_TEST_SITE = TESTS / "site-test-confirming.toml"
+
+
+def _without_confirmation(shipped: Path) -> Path:
+    """The shipped configuration with bookings that count at once (confirm_within_minutes
+    = 0), the flow most unit tests exercise; the tests of the confirmation use the shipped
+    file itself (fixture `confirming_site`)."""
+    text = shipped.read_text(encoding="utf-8")
+    if "confirm_within_minutes = 30" not in text:
+        raise RuntimeError(f"{shipped.name} no longer confirms within 30 minutes: adapt the tests")
+    folder = Path(tempfile.mkdtemp(prefix="terminbuchung-site-"))
+    direct = folder / "oberhavel-without-confirmation.toml"
+    direct.write_text(text.replace("confirm_within_minutes = 30", "confirm_within_minutes = 0"))
+    return direct
+
+
+SHIPPED_SITE_WITHOUT_CONFIRMATION = _without_confirmation(SHIPPED_SITE)
+# What the handlers read unless a test says otherwise.
+os.environ["SITE_CONFIG"] = str(SHIPPED_SITE_WITHOUT_CONFIRMATION)
 
 # Monday 30 November 2026, 07:00 in Oranienburg: before the office opens.
 MONDAY_MORNING = datetime(2026, 11, 30, 7, 0, tzinfo=clock.BERLIN)
@@ -67,8 +89,21 @@ def aws() -> Iterator[None]:
 
 @pytest.fixture
 def site() -> SiteConfig:
-    """The configuration the Jobcenter ships (Oranienburg open, Gransee not yet)."""
-    return load_site_config(SHIPPED_SITE)
+    """The configuration the Jobcenter ships (Oranienburg open, Gransee not yet), with
+    bookings that count at once: what the handlers read too (SITE_CONFIG)."""
+    return load_site_config(SHIPPED_SITE_WITHOUT_CONFIRMATION)
+
+
+@pytest.fixture
+def confirming_site(monkeypatch: pytest.MonkeyPatch) -> Iterator[SiteConfig]:
+    """The configuration exactly as shipped: online bookings wait 30 minutes for the
+    citizen to confirm the e-mail address. The handlers read it too."""
+    from terminbuchung.config import site_config
+
+    monkeypatch.setenv("SITE_CONFIG", str(SHIPPED_SITE))
+    site_config.cache_clear()
+    yield load_site_config(SHIPPED_SITE)
+    site_config.cache_clear()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
 
 from http_api import create_api, entry_point, json_body, respond
-from http_api.idempotency import idempotency_key
 from terminbuchung import bookings, clock
 from terminbuchung.config import site_config
 from terminbuchung.forms import BookingForm, parse
@@ -21,10 +20,14 @@ app = create_api(logger)
 
 @app.post("/bookings")
 def book() -> Response[str]:
-    key = idempotency_key(app)
     form = parse(BookingForm, json_body(app))
-    confirmation = bookings.book(form, site_config(), clock.now(), token_keys(), key)
-    metrics.add_dimension("location", confirmation.location)
+    confirmation = bookings.book(form, site_config(), clock.now(), token_keys())
+    metrics.add_dimension("location", form.location)
+    if isinstance(confirmation, bookings.Pending):
+        # Waits for the e-mail address to be confirmed; the same answer whether or not the
+        # person holds a booking already (they learn it by e-mail).
+        metrics.add_metric("BookingPending", MetricUnit.Count, 1)
+        return respond(202, asdict(confirmation))
     metrics.add_metric("BookingCreated", MetricUnit.Count, 1)
     return respond(201, asdict(confirmation))
 

@@ -1,6 +1,9 @@
-"""DynamoDB stream of booking items: the citizen gets an e-mail when a booking is made or
-cancelled (by them or by the office). Partial batch responses: a record whose e-mail failed
-is retried alone; what was sent stays sent (see terminbuchung.mail.delivery).
+"""DynamoDB stream of booking items: the citizen gets an e-mail when a booking is made,
+confirmed, expires unconfirmed or is cancelled (by them or by the office); a pending
+booking gets its one-time expiry schedule (terminbuchung.holds); a notice goes out to the
+owner of the bookings it names (terminbuchung.mail.notices). Partial batch responses: a
+record whose e-mail failed is retried alone; what was sent stays sent (see
+terminbuchung.mail.delivery).
 """
 
 from typing import Any
@@ -15,19 +18,21 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from terminbuchung.holds import schedule_expiry
 from terminbuchung.mail.delivery import (
     MailNotSent,
     Outcome,
     Sending,
     deliver,
     letter_for_change,
-    moved,
     resend_requested,
     sending_for,
 )
 from terminbuchung.mail.letters import Kind
+from terminbuchung.mail.notices import deliver_notice
 from terminbuchung.table import BookingItem
-from terminbuchung.table.keys import BOOKING_PREFIX
+from terminbuchung.table.items import NoticeItem
+from terminbuchung.table.keys import BOOKING_PREFIX, NOTICE_PREFIX
 
 logger = Logger()
 tracer = Tracer()
@@ -57,17 +62,24 @@ class Batch:
 
     def handle(self, record: DynamoDBRecord) -> None:
         change = record.dynamodb.raw_event if record.dynamodb else {}
-        # The event filter passes booking items only; markers and slots never get here.
-        if not change.get("Keys", {}).get("pk", {}).get("S", "").startswith(BOOKING_PREFIX):
+        # The event filter passes booking items and notices only; markers and slots never
+        # get here.
+        pk = change.get("Keys", {}).get("pk", {}).get("S", "")
+        if pk.startswith(NOTICE_PREFIX):
+            self.notice(change.get("NewImage"))
+            return
+        if not pk.startswith(BOOKING_PREFIX):
             return
         before = booking_image(change.get("OldImage"))
         after = booking_image(change.get("NewImage"))
+        if before is None and after is not None and after.status == BookingItem.PENDING:
+            # First its expiry, then its e-mail: a failed e-mail retries the record, and the
+            # schedule, made already, is not made twice.
+            schedule_expiry(after, self.sending.now)
         kind = letter_for_change(before.status if before else None, after.status if after else None)
         occasion = resend_requested(before, after) if kind is None else None
         if occasion:
             kind = Kind.CONFIRMATION
-        elif kind is None and (occasion := moved(before, after)):
-            kind = Kind.RESCHEDULED
         if kind is None or after is None:
             return
         if after.reference in self.held_back:
@@ -80,6 +92,13 @@ class Batch:
             raise
         if metric := _METRIC.get(outcome):
             metrics.add_metric(name=metric, unit=MetricUnit.Count, value=1)
+
+    def notice(self, image: dict[str, Any] | None) -> None:
+        if not image:
+            return
+        for outcome in deliver_notice(NoticeItem.from_raw_data(image), self.sending):
+            if metric := _METRIC.get(outcome):
+                metrics.add_metric(name=metric, unit=MetricUnit.Count, value=1)
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -1,5 +1,7 @@
 """Hourly (EventBridge Scheduler): from the configured reminder time on, remind everyone
-with a confirmed appointment tomorrow. Later runs of the day send only what is missing.
+with a confirmed appointment tomorrow (pending ones are not reminded). Later runs of the
+day send only what is missing. Each run first frees the bookings never confirmed whose
+one-time schedule failed (terminbuchung.holds.sweep).
 """
 
 from typing import Any
@@ -8,6 +10,7 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from terminbuchung.holds import sweep
 from terminbuchung.mail.delivery import sending_for
 from terminbuchung.mail.reminders import send_reminders
 
@@ -24,7 +27,13 @@ class RemindersIncomplete(Exception):
 @tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    run = send_reminders(sending_for(context.get_remaining_time_in_millis()))
+    sending = sending_for(context.get_remaining_time_in_millis())
+    # The safety sweep first: a booking never confirmed whose schedule failed is freed
+    # here at the latest, an hour after its time (terminbuchung.holds).
+    freed = sweep(sending.site, sending.now)
+    if freed:
+        metrics.add_metric(name="HoldsFreedBySweep", unit=MetricUnit.Count, value=freed)
+    run = send_reminders(sending)
     metrics.add_metric(name="RemindersSent", unit=MetricUnit.Count, value=run.sent)
     if run.undeliverable:
         metrics.add_metric(name="MailUndeliverable", unit=MetricUnit.Count, value=run.undeliverable)

@@ -28,8 +28,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+from infra.local.dev_clock import DevClock
 from infra.local.dev_cognito import DevCognito
 from infra.local.dev_mail import DevMail
+from infra.local.dev_scheduler import ACCOUNT, DevScheduler, function_arn
 from infra.local.http_events import (
     DevRoute,
     HeaderRoute,
@@ -48,6 +50,7 @@ LOCAL_TOKEN_KEY = "local-development-key-not-for-production"  # noqa: S105
 LOCAL_CHALLENGE_KEY = "local-challenge-key-not-for-production"  # noqa: S105
 LOCAL_ORIGINS = "http://127.0.0.1:3000,http://localhost:3000"
 LOCAL_REGION = "eu-central-1"
+LOCAL_HOLD_SCHEDULES = "terminbuchung-local-holds"
 # The local stack's 401 for a staff route, in the API's error shape. In AWS the JWT
 # authorizer answers itself, before any function: 401 {"message": "Unauthorized"}.
 NOT_SIGNED_IN = "Bitte melden Sie sich an."
@@ -113,6 +116,11 @@ def local_environment(dynamodb_endpoint: str | None, template: Template) -> dict
             "CHALLENGE_KEY": os.environ.get("CHALLENGE_KEY") or LOCAL_CHALLENGE_KEY,
             "POWERTOOLS_TRACE_DISABLED": "true",
             "POWERTOOLS_METRICS_DISABLED": "true",
+            # Unconfirmed bookings' one-time schedules, in moto's Scheduler; the local
+            # scheduler (infra.local.dev_scheduler) fires them by the stack's clock.
+            "HOLD_SCHEDULE_GROUP": LOCAL_HOLD_SCHEDULES,
+            "HOLD_EXPIRY_FUNCTION_ARN": function_arn(LOCAL_REGION, "ExpireHoldFunction"),
+            "HOLD_EXPIRY_ROLE_ARN": f"arn:aws:iam::{ACCOUNT}:role/{LOCAL_HOLD_SCHEDULES}",
         }
     )
     if previous_key := os.environ.get("TOKEN_KEY_PREVIOUS"):
@@ -451,6 +459,16 @@ def main(argv: list[str] | None = None) -> None:
     mail = DevMail(template, stack.functions, LOCAL_TABLE, args.dynamodb_endpoint, stack.gate)
     mail.start()
     stack.dev_routes.update(mail.routes())
+    # The clock tests move (/_dev/clock), and the one-time schedules it fires.
+    dev_clock = DevClock()
+    dev_clock.install()
+    stack.dev_routes.update(dev_clock.routes())
+    scheduler = DevScheduler(
+        LOCAL_HOLD_SCHEDULES, LOCAL_REGION, stack.functions, stack.gate, dev_clock.now
+    )
+    scheduler.create_group()
+    scheduler.start()
+    stack.dev_routes.update(scheduler.routes())
     staff = start_cognito(stack, template)
     if not args.no_release:
         released = stack.release()
@@ -471,6 +489,7 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         pass
     finally:
+        scheduler.stop()
         mail.stop()
         server.server_close()
 

@@ -45,12 +45,11 @@ STATUS_BY_CODE = {
     "slot_unavailable": 409,
     "already_booked": 409,
     "too_late": 409,
+    "expired": 409,
     "not_confirmed": 409,
     "already_marked": 409,
     "too_early": 409,
     "no_address": 409,
-    "reschedule_limit": 409,
-    "not_yet_confirmed": 409,
     "busy": 503,
 }
 _FIELD_ERROR_STATUS = 422

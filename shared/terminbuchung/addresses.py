@@ -22,3 +22,10 @@ def ascii_address(address: str) -> str:
         raise AddressNotDeliverable("the part before the @ has characters SES cannot send to")
     local, _, domain = address.rpartition("@")
     return f"{local}@{domain.encode('idna').decode('ascii')}"
+
+
+def masked_address(address: str) -> str:
+    """What the page may show of an address: enough to spot a typo in the domain, too
+    little to read someone's address off the screen (e…@gmx.de)."""
+    local, _, domain = address.rpartition("@")
+    return f"{local[:1]}…@{domain}"

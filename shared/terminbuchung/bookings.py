@@ -6,10 +6,12 @@ and per cancellation, retries under contention, reasons decoded by item.
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Literal
 
 from aws_lambda_powertools import Logger
 
-from terminbuchung import idempotency
+from terminbuchung import notices
+from terminbuchung.addresses import masked_address
 from terminbuchung.booking_window import check_bookable
 from terminbuchung.clock import iso
 from terminbuchung.config import Service, SiteConfig
@@ -17,6 +19,7 @@ from terminbuchung.errors import (
     AlreadyBooked,
     BookingNotFound,
     Busy,
+    HoldExpired,
     SlotFull,
     SlotUnavailable,
     TooLate,
@@ -33,7 +36,6 @@ from terminbuchung.references import (
 )
 from terminbuchung.table import bookings as table
 from terminbuchung.table.items import BookingItem
-from terminbuchung.table.requests import KeyedRequest, RequestSeen
 
 logger = Logger(child=True)
 
@@ -46,6 +48,19 @@ class Confirmation:
     start: str
     end: str
     cancel_token: str
+
+
+@dataclass(frozen=True)
+class Pending:
+    """The answer to an online booking that waits for the e-mail address to be confirmed.
+
+    The same for a seat just held and for a person who holds their bookings already (they
+    learn it by e-mail): nothing in it depends on anyone's bookings.
+    """
+
+    email: str  # masked: e…@gmx.de
+    confirm_by: str
+    status: Literal["pending"] = "pending"
 
 
 @dataclass(frozen=True)
@@ -66,35 +81,46 @@ class Cancellation:
 
 
 def book(
-    form: BookingForm,
-    site: SiteConfig,
-    now: datetime,
-    keys: TokenKeys,
-    idempotency_key: str | None = None,
-) -> Confirmation:
+    form: BookingForm, site: SiteConfig, now: datetime, keys: TokenKeys
+) -> Confirmation | Pending:
     """A citizen books online: an enabled location, a service bookable online, a start
-    within the booking window (minimum notice, horizon). A request sent again with the same
-    Idempotency-Key answers the booking the first one made (terminbuchung.idempotency)."""
-    request = None
-    if idempotency_key:
-        content = form.model_dump(mode="json", exclude={"altcha"})
-        request = idempotency.keyed(idempotency_key, "book", content, keys, now)
-        if replay := idempotency.earlier(request, content, keys, now):
-            return _answer_again(replay.reference, keys)
+    within the booking window (minimum notice, horizon).
+
+    With `confirm_within_minutes` configured the booking holds its seat as pending until the
+    citizen confirms the address by the e-mail's link. A person who holds their bookings
+    already gets the same answer, and an e-mail to the address of those bookings: whether an
+    address or household has an appointment is told to its owner only. A full or closed
+    slot is still said at once; it concerns the slot, not a person.
+    """
+    window = site.booking.confirm_within
+    confirm_by = now + window if window else None
     location = open_location(site, form.location, field="location")
     service = online_service(site, location, form.service)
     check_bookable(location, form.start, now)
-    return place(
-        form,
-        location.id,
-        service,
-        site=site,
-        now=now,
-        keys=keys,
-        via=BookingItem.ONLINE,
-        by=BookingItem.CITIZEN,
-        request=request,
-    )
+    try:
+        confirmation = place(
+            form,
+            location.id,
+            service,
+            site=site,
+            now=now,
+            keys=keys,
+            via=BookingItem.ONLINE,
+            by=BookingItem.CITIZEN,
+            confirm_by=confirm_by,
+        )
+    except AlreadyBooked as already:
+        if confirm_by is None:
+            raise
+        notices.tell_the_holder(already.person, already.holders, now)
+        return _pending(form, confirm_by)
+    if confirm_by is None:
+        return confirmation
+    return _pending(form, confirm_by)
+
+
+def _pending(form: BookingForm, confirm_by: datetime) -> Pending:
+    return Pending(email=masked_address(form.email), confirm_by=iso(confirm_by))
 
 
 def place(
@@ -108,7 +134,7 @@ def place(
     via: str,
     by: str,
     remarks: str | None = None,
-    request: KeyedRequest | None = None,
+    confirm_by: datetime | None = None,
 ) -> Confirmation:
     """A seat of the slot, the booking, and one guard per way of counting a person, all at
     once or not at all. A person holds at most `max_active_bookings_per_person` bookings,
@@ -130,7 +156,7 @@ def place(
         via=via,
         by=by,
         remarks=remarks,
-        request=request,
+        confirm_by=confirm_by,
     )
     people = {}
     if form.email:
@@ -143,14 +169,14 @@ def place(
             booking, people, limit=site.booking.max_active_bookings_per_person, now=now
         )
     except table.PersonHoldsAll as holds:
-        raise AlreadyBooked(field=holds.way) from None
+        already = AlreadyBooked(field=holds.way)
+        already.person = people[holds.way].hash
+        already.holders = tuple(holds.references)
+        raise already from None
     except table.SeatNotFree as taken:
         raise (SlotFull if taken.full else SlotUnavailable)(field="start") from None
     except table.Contended:
         raise Busy() from None
-    except RequestSeen:
-        # A copy of this request (same Idempotency-Key) booked a moment earlier.
-        return _answer_again(idempotency.written_for(request, now), keys)
     logger.info(
         "booking created",
         extra={
@@ -158,6 +184,7 @@ def place(
             "location_id": location_id,
             "slot": iso(form.start),
             "via": via,
+            "pending": confirm_by is not None,
         },
     )
     return Confirmation(
@@ -167,20 +194,6 @@ def place(
         iso(form.start),
         iso(end),
         cancel_token(reference, keys.current),
-    )
-
-
-def _answer_again(reference: str, keys: TokenKeys) -> Confirmation:
-    """The answer the first request with an Idempotency-Key got, rebuilt from its booking
-    (the token derived again: no answer or token is stored)."""
-    item = _load(reference)
-    return Confirmation(
-        item.reference,
-        item.location,
-        item.service,
-        iso(item.starts_at),
-        iso(item.ends_at),
-        cancel_token(item.reference, keys.current),
     )
 
 
@@ -202,16 +215,54 @@ def _load(reference: str) -> BookingItem:
 
 
 def show(reference: str, token: str, keys: TokenKeys) -> BookingDetails:
-    item = _booking(reference, token, keys)
+    return _details(_booking(reference, token, keys))
+
+
+def _details(item: BookingItem, status: str | None = None) -> BookingDetails:
     return BookingDetails(
         item.reference,
-        item.status,
+        status or item.status,
         item.location,
         item.service,
         iso(item.starts_at),
         iso(item.ends_at),
         item.name,
     )
+
+
+def confirm(reference: str, token: str, now: datetime, keys: TokenKeys) -> BookingDetails:
+    """The citizen opened the e-mail's link: the booking counts from now on.
+
+    Again: the same answer. Too late: HoldExpired, and the seat is freed now if the schedule
+    has not done so yet. A GetItem and one transaction; one GetItem more if another request
+    (a second click, the expiry) settled the booking first.
+    """
+    item = _booking(reference, token, keys)
+    status = item.status
+    if status == BookingItem.PENDING:
+        status = settle(item, now)
+    if status == BookingItem.EXPIRED:
+        raise HoldExpired()
+    return _details(item, status)
+
+
+def settle(item: BookingItem, now: datetime) -> str:
+    """A pending booking is confirmed (in time) or expires (too late): the status it ends in.
+
+    Each transaction holds only while the booking is pending, so of any number of clicks,
+    schedules and sweeps racing each other one decides, and the others read what it did.
+    """
+    try:
+        if now < item.confirm_by:
+            if table.confirm(item, now):
+                logger.info("booking confirmed", extra={"reference": item.reference})
+                return BookingItem.CONFIRMED
+        elif table.expire(item, now):
+            logger.info("booking expired unconfirmed", extra={"reference": item.reference})
+            return BookingItem.EXPIRED
+    except table.Contended:
+        raise Busy() from None
+    return _load(item.reference).status
 
 
 def cancel(reference: str, token: str, now: datetime, keys: TokenKeys) -> Cancellation:
@@ -222,12 +273,8 @@ def cancel(reference: str, token: str, now: datetime, keys: TokenKeys) -> Cancel
     if item.starts_at <= now or item.checked_in_at or item.no_show_at:
         raise TooLate()
     if not call_off(item, BookingItem.CANCELLED, "citizen", now):
-        # Someone else (a second click, the office, a move) changed it first.
-        current = _load(item.reference)
-        if current.status == BookingItem.CONFIRMED and current.slot != item.slot:
-            # Moved meanwhile (the citizen's other tab): cancel it where it is now.
-            return cancel(reference, token, now, keys)
-        return Cancellation(item.reference, current.status)
+        # Someone else (a second click, the office) changed it first.
+        return Cancellation(item.reference, _load(item.reference).status)
     return Cancellation(item.reference, BookingItem.CANCELLED)
 
 

@@ -174,12 +174,19 @@ class BookingRules(_Frozen):
     retention_days: int = Field(
         ge=1, le=365, description="personal data is deleted this many days after the appointment"
     )
-    max_reschedules: int = Field(
-        default=3,
+    confirm_within_minutes: int = Field(
+        default=0,
         ge=0,
-        le=20,
-        description="how often a citizen may move one booking online (0: never)",
+        le=24 * 60,
+        description="an online booking holds its seat this long until the citizen confirms "
+        "the e-mail address; 0: it counts at once, without confirmation",
     )
+
+    @property
+    def confirm_within(self) -> timedelta | None:
+        """How long an unconfirmed booking holds its seat; None: bookings count at once."""
+        minutes = self.confirm_within_minutes
+        return timedelta(minutes=minutes) if minutes else None
 
 
 class MailRules(_Frozen):

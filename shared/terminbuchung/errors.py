@@ -59,6 +59,10 @@ class AlreadyBooked(BookingError):
         "Sie haben bereits einen Termin gebucht. Wenn Sie einen anderen Termin möchten, "
         "sagen Sie bitte zuerst Ihren bisherigen Termin ab."
     )
+    # Who holds the seats, for the e-mail that tells them (never for the answer): the
+    # person's hash by the way they were counted, and the references the guards named.
+    person: str | None = None
+    holders: tuple[str, ...] = ()
 
 
 class BookingNotFound(BookingError):
@@ -80,7 +84,17 @@ class Busy(BookingError):
 
 class NotConfirmed(BookingError):
     code = "not_confirmed"
-    message = "Dieser Termin ist abgesagt."
+    message = "Dieser Termin ist abgesagt oder noch nicht bestätigt."
+
+
+class HoldExpired(BookingError):
+    """The citizen did not confirm the e-mail address in time: the seat is free again."""
+
+    code = "expired"
+    message = (
+        "Die Zeit zum Bestätigen ist abgelaufen. Der Termin wurde wieder freigegeben. "
+        "Bitte buchen Sie einen neuen Termin."
+    )
 
 
 class AlreadyMarked(BookingError):
@@ -96,22 +110,6 @@ class TooEarly(BookingError):
 class NoAddress(BookingError):
     code = "no_address"
     message = "Für diese Buchung ist keine E-Mail-Adresse hinterlegt."
-
-
-class RescheduleLimit(BookingError):
-    code = "reschedule_limit"
-    message = (
-        "Dieser Termin wurde schon so oft verschoben, wie es online möglich ist. Bitte sagen "
-        "Sie ihn ab und buchen Sie neu, oder rufen Sie uns an."
-    )
-
-
-class NotYetConfirmed(BookingError):
-    code = "not_yet_confirmed"
-    message = (
-        "Bitte bestätigen Sie Ihren Termin zuerst mit dem Link aus unserer E-Mail. "
-        "Danach können Sie ihn verschieben."
-    )
 
 
 class ChallengeFailed(BookingError):

@@ -237,9 +237,14 @@ class CancelForm(_Form):
     token: Annotated[str, Field(min_length=1, max_length=200)]
 
 
-class RescheduleForm(_Form):
+class ConfirmForm(_Form):
     token: Annotated[str, Field(min_length=1, max_length=200)]
-    start: Instant
+
+
+class LookupForm(_Form):
+    """ "Termin wiederfinden": the address the links are to go to."""
+
+    email: Email
 
 
 def _message(error: dict[str, Any], field: str | None) -> tuple[str, str]:

@@ -40,6 +40,11 @@ class Settings:
     mail_sender: str | None
     mail_configuration_set: str | None
     booking_page_url: str | None
+    # Where the one-time schedules that free unconfirmed bookings go (terminbuchung.holds):
+    # the stack's schedule group, the function they invoke and the role they invoke it as.
+    hold_schedule_group: str | None = None
+    hold_expiry_function_arn: str | None = None
+    hold_expiry_role_arn: str | None = None
 
     def required(self, name: str) -> str:
         """A setting this function cannot work without, e.g. `mail_sender`."""
@@ -65,4 +70,7 @@ def read_settings() -> Settings:
         mail_sender=env.get("MAIL_SENDER") or None,
         mail_configuration_set=env.get("MAIL_CONFIGURATION_SET") or None,
         booking_page_url=env.get("BOOKING_PAGE_URL") or None,
+        hold_schedule_group=env.get("HOLD_SCHEDULE_GROUP") or None,
+        hold_expiry_function_arn=env.get("HOLD_EXPIRY_FUNCTION_ARN") or None,
+        hold_expiry_role_arn=env.get("HOLD_EXPIRY_ROLE_ARN") or None,
     )

@@ -122,7 +122,9 @@ def online_booking(site: SiteConfig, email: str) -> str:
         {"location": "oranienburg", "service": "beratung", "start": iso(TUESDAY_10),
          "name": "Erika Mustermann", "email": email}
     )  # fmt: skip
-    return bookings.book(form, site, MONDAY, KEY).reference
+    made = bookings.book(form, site, MONDAY, KEY)
+    assert isinstance(made, bookings.Confirmation)  # site-test.toml: bookings count at once
+    return made.reference
 
 
 def test_attendance_counts_once_however_many_clicks_arrive_at_once(

@@ -35,11 +35,20 @@ SES = "arn:aws:ses:eu-central-1:123456789012"
 SENDER_ONLY = {"StringEquals": {"ses:FromAddress": "termine@oberhavel.de"}}
 SENT_MARKERS_ONLY = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["SENT#*", "MAILTO#*"]}}
 SLOT_PARTITIONS_ONLY = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["LOC#*"]}}
-BOOKINGS_ONLY = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["BOOKING#*"]}}
 UNDELIVERED_MAIL_ONLY = {
     "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["BOOKING#*"]},
     "ForAllValues:StringEquals": {"dynamodb:Attributes": ["pk", "sk", "undelivered_mail"]},
 }
+
+BOOKINGS_ONLY = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["BOOKING#*"]}}
+GUARDS_ONLY = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["GUARD#*"]}}
+NOTICES_ONLY = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["NOTICE#*"]}}
+# A booking, its slot and its guards: what confirming and expiring change together.
+SEAT_ITEMS_ONLY = {
+    "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["BOOKING#*", "LOC#*", "GUARD#*"]}
+}
+HOLD_SCHEDULES = "arn:aws:scheduler:eu-central-1:123456789012:schedule/${HoldSchedules}/hold-*"
+TO_SCHEDULER_ONLY = {"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}}
 
 LOGS = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
 XRAY = "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess"
@@ -89,27 +98,55 @@ EXPECTED = {
         {LOGS, XRAY, STREAM},
         *MAIL,
         grants(["sqs:SendMessage"], ["${MailDeadLetters.Arn}"]),
+        # A notice names bookings: their dates and addresses.
+        grants(["dynamodb:GetItem"], [TABLE], BOOKINGS_ONLY),
+        # The one-time schedule of a pending booking, in the stack's group, run as the
+        # role that may invoke the expiry only, and passed to Scheduler only.
+        grants(["scheduler:CreateSchedule"], [HOLD_SCHEDULES]),
+        grants(["iam:PassRole"], ["${HoldExpiryRole.Arn}"], TO_SCHEDULER_ONLY),
     ),
     "SendRemindersFunction": expected(
         {LOGS, XRAY},
         *MAIL,
         grants(["dynamodb:Query"], [f"{TABLE}/index/by-location-day"]),
+        # The sweep: pending bookings past their time expire (booking, slot, guards).
+        grants(
+            ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+            [TABLE],
+            SEAT_ITEMS_ONLY,
+        ),
     ),
-    "ListSlotsFunction": expected(
-        {LOGS, XRAY}, grants(["dynamodb:Query"], [TABLE], SLOT_PARTITIONS_ONLY)
+    # The confirmation (booking and slot counters) or, too late, the expiry.
+    "ConfirmFunction": expected(
+        {LOGS, XRAY},
+        grants(
+            ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+            [TABLE],
+            SEAT_ITEMS_ONLY,
+        ),
+        grants(["secretsmanager:GetSecretValue"], [TOKEN_KEY]),
     ),
+    # The address's guards name its bookings; the notice is written; no booking is read.
+    "LookupFunction": expected(
+        {LOGS, XRAY},
+        grants(["dynamodb:Query"], [TABLE], GUARDS_ONLY),
+        grants(["dynamodb:PutItem"], [TABLE], NOTICES_ONLY),
+        grants(["secretsmanager:GetSecretValue"], [TOKEN_KEY]),
+    ),
+    # Invoked by a pending booking's schedule: expires it (booking, slot, guards).
+    "ExpireHoldFunction": expected(
+        {LOGS, XRAY},
+        grants(
+            ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+            [TABLE],
+            SEAT_ITEMS_ONLY,
+        ),
+    ),
+    "ListSlotsFunction": expected({LOGS, XRAY}, grants(["dynamodb:Query"], [TABLE])),
     # ConditionCheckItem: the person's guards under the previous key, after a rotation.
     "BookFunction": expected(
         {LOGS, XRAY},
-        grants(
-            [
-                "dynamodb:GetItem",  # the record of an Idempotency-Key, and its booking
-                "dynamodb:PutItem",
-                "dynamodb:UpdateItem",
-                "dynamodb:ConditionCheckItem",
-            ],
-            [TABLE],
-        ),
+        grants(["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"], [TABLE]),
         grants(["secretsmanager:GetSecretValue"], [TOKEN_KEY, CHALLENGE_KEY]),
     ),
     # The puzzle's signing key and nothing else: no table, no token key.
@@ -118,18 +155,12 @@ EXPECTED = {
     ),
     "ShowBookingFunction": expected(
         {LOGS, XRAY},
-        grants(["dynamodb:GetItem"], [TABLE], BOOKINGS_ONLY),
+        grants(["dynamodb:GetItem"], [TABLE]),
         grants(["secretsmanager:GetSecretValue"], [TOKEN_KEY]),
     ),
     "CancelFunction": expected(
         {LOGS, XRAY},
         grants(["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], [TABLE]),
-        grants(["secretsmanager:GetSecretValue"], [TOKEN_KEY]),
-    ),
-    # The booking, the request record of an Idempotency-Key, the move's transaction.
-    "RescheduleFunction": expected(
-        {LOGS, XRAY},
-        grants(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], [TABLE]),
         grants(["secretsmanager:GetSecretValue"], [TOKEN_KEY]),
     ),
     # Who is signed in comes from the token's claims, where from the site configuration.
@@ -181,11 +212,7 @@ EXPECTED = {
     ),
     "ReleaseSlotsFunction": expected(
         {LOGS, XRAY},
-        grants(
-            ["dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"],
-            [TABLE],
-            SLOT_PARTITIONS_ONLY,
-        ),
+        grants(["dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"], [TABLE]),
     ),
 }
 
@@ -323,3 +350,25 @@ def test_the_resolver_reads_the_sender_domain_from_the_parameter() -> None:
     arn = {"Fn::Sub": ["arn:${AWS::Partition}:ses:::identity/${Domain}", {"Domain": domain}]}
     assert resolve(arn) == "arn:aws:ses:::identity/example.org"
     assert resolve({"Fn::Sub": "${BookingTable.Arn}/index/x"}) == "${BookingTable.Arn}/index/x"
+
+
+def test_the_schedules_of_pending_bookings_may_invoke_the_expiry_only() -> None:
+    """The role Scheduler runs the one-time schedules as: assumed by Scheduler of this
+    account only, allowed to invoke ExpireHoldFunction and nothing else."""
+    role = transformed(Template())["Resources"]["HoldExpiryRole"]["Properties"]
+    resolve = Resolver({})
+    (trust,) = role["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Principal"] == {"Service": "scheduler.amazonaws.com"}
+    assert trust["Action"] == "sts:AssumeRole"
+    assert resolve(trust["Condition"]) == {
+        "StringEquals": {"aws:SourceAccount": PSEUDO_PARAMETERS["AWS::AccountId"]}
+    }
+    granted = set().union(
+        *(
+            statement_grants(s, resolve)
+            for p in role["Policies"]
+            for s in p["PolicyDocument"]["Statement"]
+        )
+    )
+    assert granted == grants(["lambda:InvokeFunction"], ["${ExpireHoldFunction.Arn}"])
+    assert "ManagedPolicyArns" not in role

@@ -11,7 +11,7 @@ from infra.local.lambda_runtime import LocalFunction
 from infra.ops import cli as ops
 from infra.template import Template
 from terminbuchung import release as release_module
-from terminbuchung.bookings import book
+from terminbuchung.bookings import Confirmation, book
 from terminbuchung.clock import BERLIN, iso
 from terminbuchung.closures import ClosureRefused, close, reopen
 from terminbuchung.config import Location, SiteConfig
@@ -236,6 +236,8 @@ def test_closing_a_booked_day_cancels_its_bookings_and_hides_its_slots(
     release_slots(site, MONDAY_MORNING)
     made = book(form("2026-12-03T10:00:00+01:00"), site, MONDAY_MORNING, KEY)
     other_day = book(form("2026-12-04T10:00:00+01:00", "b@example.de"), site, MONDAY_MORNING, KEY)
+    assert isinstance(made, Confirmation)  # the shipped site without confirmation
+    assert isinstance(other_day, Confirmation)
 
     report = close(
         site, "oranienburg", date(2026, 12, 3), reason="Betriebsversammlung", now=MONDAY_MORNING

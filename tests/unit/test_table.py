@@ -13,7 +13,7 @@ from infra.template import Template
 from terminbuchung.clock import BERLIN
 from terminbuchung.table import BookingItem, GuardItem, SentMailItem, SlotItem
 from terminbuchung.table.attributes import BerlinTimeAttribute
-from terminbuchung.table.keys import BOOKING_PREFIX, SENT_MAIL_PREFIX
+from terminbuchung.table.keys import BOOKING_PREFIX, NOTICE_PREFIX, SENT_MAIL_PREFIX
 from terminbuchung.table.transaction import Transaction, TransactionFailed
 from tests.api_client import ApiClient
 from tests.conftest import TESTS
@@ -91,7 +91,8 @@ def test_the_template_filters_and_scopes_by_the_key_prefixes_of_the_code() -> No
     spec = resources["SendEmailFunction"]["Properties"]["Events"]["BookingChanges"]["Properties"]
     (pattern,) = spec["FilterCriteria"]["Filters"]
     assert json.loads(pattern["Pattern"])["dynamodb"]["Keys"]["pk"]["S"] == [
-        {"prefix": BOOKING_PREFIX}
+        {"prefix": BOOKING_PREFIX},
+        {"prefix": NOTICE_PREFIX},
     ]
     text = (TESTS.parent / "template.yaml").read_text()
     assert f'["{SENT_MAIL_PREFIX}*"]' in text

@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
+from terminbuchung.clock import in_berlin
 from terminbuchung.config import SiteConfig
 from terminbuchung.table.items import BookingItem
 
@@ -26,7 +27,7 @@ class Appointment:
     citizen_name: str
     email: str
     cancel_reason: str | None
-    moves: int = 0  # how often it was moved: the calendar file's SEQUENCE starts there
+    confirm_by: datetime | None = None  # pending: the seat is held until then (Berlin)
 
     def __post_init__(self) -> None:
         # The name is text and nothing else in every header, part and calendar file,
@@ -50,7 +51,7 @@ class Appointment:
             citizen_name=booking.name,
             email=booking.email or "",  # delivery sends nothing without one
             cancel_reason=booking.cancel_reason,
-            moves=int(booking.reschedules or 0),
+            confirm_by=in_berlin(booking.confirm_by) if booking.confirm_by else None,
         )
 
 

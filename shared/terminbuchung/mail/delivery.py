@@ -95,19 +95,25 @@ def sending_for(remaining_milliseconds: int) -> Sending:
     )
 
 
+# Which e-mail a change of status calls for, by (before, after); None before: a new
+# booking. A new one counts at once (booked by phone, or online without confirmation) or is
+# pending until the citizen confirms the address; then the confirmation with its calendar
+# file goes out, or the notice that it expired unconfirmed.
+_LETTERS: dict[tuple[str | None, str], Kind] = {
+    (None, BookingItem.CONFIRMED): Kind.CONFIRMATION,
+    (None, BookingItem.PENDING): Kind.CONFIRM_REQUEST,
+    (BookingItem.PENDING, BookingItem.CONFIRMED): Kind.CONFIRMATION,
+    (BookingItem.PENDING, BookingItem.EXPIRED): Kind.HOLD_EXPIRED,
+    (BookingItem.CONFIRMED, BookingItem.CANCELLED): Kind.CANCELLATION,
+    (BookingItem.CONFIRMED, BookingItem.CANCELLED_BY_OFFICE): Kind.OFFICE_CANCELLATION,
+}
+
+
 def letter_for_change(before: str | None, after: str | None) -> Kind | None:
     """Which e-mail a change of a booking's status calls for (None: no e-mail)."""
     if after is None:
         return None  # deleted (TTL): the citizen was told everything already
-    if before is None:
-        return Kind.CONFIRMATION if after == BookingItem.CONFIRMED else None
-    if before != BookingItem.CONFIRMED:
-        return None
-    if after == BookingItem.CANCELLED:
-        return Kind.CANCELLATION
-    if after == BookingItem.CANCELLED_BY_OFFICE:
-        return Kind.OFFICE_CANCELLATION
-    return None
+    return _LETTERS.get((before, after))
 
 
 def resend_requested(before: BookingItem | None, after: BookingItem | None) -> str | None:
@@ -117,17 +123,6 @@ def resend_requested(before: BookingItem | None, after: BookingItem | None) -> s
         return None
     if int(after.resent or 0) > int(before.resent or 0):
         return f"resend{int(after.resent or 0)}"
-    return None
-
-
-def moved(before: BookingItem | None, after: BookingItem | None) -> str | None:
-    """The occasion of "Ihr Termin wurde verlegt" when the citizen moved a confirmed booking,
-    e.g. "move2": its own marker per move, so each move is told once, however often the
-    record comes."""
-    if before is None or after is None or after.status != BookingItem.CONFIRMED:
-        return None
-    if int(after.reschedules or 0) > int(before.reschedules or 0):
-        return f"move{int(after.reschedules or 0)}"
     return None
 
 

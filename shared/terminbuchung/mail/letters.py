@@ -31,13 +31,17 @@ class Kind(StrEnum):
     CANCELLATION = "cancellation"  # the citizen cancelled
     OFFICE_CANCELLATION = "office_cancellation"  # the office called the appointment off
     REMINDER = "reminder"  # the day before
-    RESCHEDULED = "rescheduled"  # the citizen moved it: "Ihr Termin wurde verlegt"
+    CONFIRM_REQUEST = "confirm_request"  # booked online: please confirm the address
+    HOLD_EXPIRED = "hold_expired"  # not confirmed in time: the seat is free again
+    # Notices (mail/notices.py): about all the bookings a person holds, asked for without
+    # their token, so they go to the address of those bookings only.
+    ALREADY_BOOKED = "already_booked"  # a second booking while holding one
+    LOOKUP = "lookup"  # "Termin wiederfinden": the links to one's appointments
 
 
 # Which kinds change the citizen's calendar, and how.
 _CALENDAR: dict[Kind, CalendarMethod] = {
     Kind.CONFIRMATION: "REQUEST",
-    Kind.RESCHEDULED: "REQUEST",  # the same UID, a higher SEQUENCE: calendars move the event
     Kind.CANCELLATION: "CANCEL",
     Kind.OFFICE_CANCELLATION: "CANCEL",
 }
@@ -91,6 +95,7 @@ def compose(
     context = {
         **_appointment_context(appointment, site),
         "manage_link": settings.manage_link(appointment.reference, token),
+        "confirm_link": settings.confirm_link(appointment.reference, token),
         "book_again_link": settings.book_again_link,
     }
     # A subject is one line, whatever the template's layout.
@@ -111,6 +116,50 @@ def compose(
     )
 
 
+@dataclass(frozen=True)
+class Listed:
+    """One appointment of a notice, with the link that lets its holder act on it."""
+
+    appointment: Appointment
+    link: str  # to confirm it while pending, else to see or cancel it
+    pending: bool
+
+
+def compose_notice(
+    kind: Kind, listed: list[Listed], *, site: SiteConfig, settings: MailSettings
+) -> Letter:
+    """A notice about the appointments one address holds (already_booked, lookup)."""
+    first = listed[0].appointment
+    context = {
+        "name": first.citizen_name,
+        "jobcenter": site.jobcenter,
+        "book_again_link": settings.book_again_link,
+        "appointments": [
+            {
+                **_appointment_context(entry.appointment, site),
+                "link": entry.link,
+                "pending": entry.pending,
+                "confirm_by_time": _confirm_by_time(entry.appointment),
+            }
+            for entry in listed
+        ],
+    }
+    return Letter(
+        kind=kind,
+        reference=first.reference,
+        to_name=first.citizen_name,
+        to=first.email,
+        subject=" ".join(_render(f"{kind}.subject.txt", context).split()),
+        text=_render(f"{kind}.txt", context),
+        html=_render(f"{kind}.html", context),
+        attachments=(),
+    )
+
+
+def _confirm_by_time(appointment: Appointment) -> str | None:
+    return clock_time(appointment.confirm_by) if appointment.confirm_by else None
+
+
 def _appointment_context(appointment: Appointment, site: SiteConfig) -> dict[str, Any]:
     """What the texts may say of the appointment: the same in every e-mail and calendar file.
 
@@ -128,6 +177,7 @@ def _appointment_context(appointment: Appointment, site: SiteConfig) -> dict[str
         "reference": appointment.reference,
         "what_to_bring": appointment.what_to_bring,
         "reason": appointment.cancel_reason,
+        "confirm_by_time": _confirm_by_time(appointment),
         "jobcenter": site.jobcenter,
     }
 

@@ -44,6 +44,11 @@ class MailSettings:
             f"&token={quote(token, safe='-_')}"
         )
 
+    def confirm_link(self, reference: str, token: str) -> str:
+        """The link that confirms a pending booking: the manage link, asking the page to
+        confirm (the same token; the page sends it with POST, never as a link's GET)."""
+        return f"{self.manage_link(reference, token)}&confirm=1"
+
 
 def read_mail_settings() -> MailSettings:
     settings = read_settings()

@@ -20,7 +20,7 @@ from pynamodb.expressions.update import Action
 
 from terminbuchung.clock import iso
 from terminbuchung.references import new_reference
-from terminbuchung.table import requests, statistics
+from terminbuchung.table import statistics
 from terminbuchung.table.items import BookingItem, GuardItem, HistoryEntry, SlotItem
 from terminbuchung.table.keys import (
     BOOKING_SORT_KEY,
@@ -53,8 +53,9 @@ class NewBooking:
     via: str = BookingItem.ONLINE
     by: str = BookingItem.CITIZEN  # who booked: the citizen, or a staff member's username
     remarks: str | None = None
-    # Sent with an Idempotency-Key: its record is written in the booking's transaction.
-    request: requests.KeyedRequest | None = None
+    # Online bookings that wait for the citizen to confirm the e-mail address: the seat is
+    # held until then (status pending), and it counts for the evaluation once confirmed.
+    confirm_by: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -76,11 +77,13 @@ class SeatNotFree(Exception):
 
 
 class PersonHoldsAll(Exception):
-    """The person, counted by `way` (e.g. "email"), holds as many bookings as allowed."""
+    """The person, counted by `way` (e.g. "email"), holds as many bookings as allowed:
+    `references` are those the transaction saw (their guards under the current key)."""
 
-    def __init__(self, way: str) -> None:
+    def __init__(self, way: str, references: list[str]) -> None:
         super().__init__(way)
         self.way = way
+        self.references = references
 
 
 class Contended(Exception):
@@ -97,6 +100,14 @@ def reserve(booking: NewBooking, people: Mapping[str, Person], *, limit: int, no
     Returns the new reference.
     """
     seats = dict.fromkeys(people, 0)
+    holders: dict[str, list[str]] = {way: [] for way in people}
+    # A booking waiting for its confirmation holds a seat but counts as booked only once
+    # confirmed (confirm): the evaluation's counters never see a hold that expires.
+    counted = (
+        []
+        if booking.confirm_by
+        else statistics.booked(booking.via, booking.start, booking.created_at)
+    )
     for attempt in range(ATTEMPTS):
         reference = new_reference()
         guards = {way: GuardItem(*guard_key(p.hash, seats[way])) for way, p in people.items()}
@@ -104,10 +115,7 @@ def reserve(booking: NewBooking, people: Mapping[str, Person], *, limit: int, no
         transaction.update(
             "slot",
             SlotItem(location_key(booking.location), slot_key(booking.start)),
-            [
-                SlotItem.booked.add(1),
-                *statistics.booked(booking.via, booking.start, booking.created_at),
-            ],
+            [SlotItem.booked.add(1), *counted],
             condition=SlotItem.pk.exists()
             & SlotItem.closed_reason.does_not_exist()
             & (SlotItem.booked < SlotItem.capacity)
@@ -123,20 +131,18 @@ def reserve(booking: NewBooking, people: Mapping[str, Person], *, limit: int, no
             if previous := people[way].previous_hash:
                 seat = guard_key(previous, seats[way])
                 transaction.check(_before_rotation(way), GuardItem, seat, _seat_free(now))
-        if booking.request:
-            requests.put(transaction, booking.request, reference, now)
         try:
             transaction.commit()
         except TransactionFailed as failed:
-            if booking.request and failed.failed(requests.LABEL):
-                raise requests.RequestSeen() from None
             taken = [
                 way for way in people if failed.failed(way) or failed.failed(_before_rotation(way))
             ]
             for way in taken:
                 seats[way] += 1
+                if holder := _holder(failed.raw_item(way)):
+                    holders[way].append(holder)
                 if seats[way] >= limit:
-                    raise PersonHoldsAll(way) from None
+                    raise PersonHoldsAll(way, holders[way]) from None
             if failed.failed("slot"):
                 raise _why_not(failed.raw_item("slot"), booking.start) from None
             if failed.conflict:
@@ -146,6 +152,11 @@ def reserve(booking: NewBooking, people: Mapping[str, Person], *, limit: int, no
             continue  # a guard seat was taken, or the reference existed: try again
         return reference
     raise Contended()
+
+
+def _holder(guard: dict[str, dict[str, str]] | None) -> str | None:
+    """The reference of the booking that holds a guard's seat (from the failed put)."""
+    return guard["reference"]["S"] if guard and "reference" in guard else None
 
 
 def _seat_free(now: datetime) -> Condition:
@@ -168,7 +179,8 @@ def _booking_item(booking: NewBooking, reference: str, guards: dict[str, GuardIt
         slot=slot_key(booking.start),
         starts_at=booking.start,
         ends_at=booking.end,
-        status=BookingItem.CONFIRMED,
+        status=BookingItem.PENDING if booking.confirm_by else BookingItem.CONFIRMED,
+        confirm_by=booking.confirm_by,
         name=booking.name,
         email=booking.email,
         phone=booking.phone,
@@ -203,31 +215,92 @@ def call_off(
 
     False if the booking was no longer confirmed: someone else cancelled it first.
     """
-    guards = [str(guard) for guard in item.guards]
     entry = HistoryEntry.of(now, by, status, reason)
+    return _free_seat(
+        item,
+        [
+            BookingItem.status.set(status),
+            BookingItem.cancelled_at.set(now),
+            BookingItem.cancel_reason.set(reason),
+            _append_history(entry),
+        ],
+        # Whoever came (or was marked absent) had the appointment: it stays counted so.
+        condition=(BookingItem.status == BookingItem.CONFIRMED)
+        & BookingItem.checked_in_at.does_not_exist()
+        & BookingItem.no_show_at.does_not_exist(),
+        counter=statistics.cancelled(status),
+    )
+
+
+def expire(item: BookingItem, now: datetime) -> bool:
+    """A booking never confirmed in time: expired, its seat and guards free, at once.
+
+    Only while it is still pending and its time is up: the schedule, the hourly sweep and a
+    late confirmation may all try; one transaction wins, the others find it done (False).
+    """
+    return _free_seat(
+        item,
+        [
+            BookingItem.status.set(BookingItem.EXPIRED),
+            _append_history(HistoryEntry.of(now, BookingItem.CITIZEN, BookingItem.EXPIRED)),
+        ],
+        condition=(BookingItem.status == BookingItem.PENDING) & (BookingItem.confirm_by <= now),
+        counter=statistics.hold_expired(),
+    )
+
+
+def confirm(item: BookingItem, now: datetime) -> bool:
+    """The citizen confirmed the address in time: the booking counts from now on (status and
+    the slot's counters in one transaction). False if it is no longer pending or its time is
+    up: the expiry, or another click, came first."""
     for attempt in range(ATTEMPTS):
         transaction = Transaction()
         transaction.update(
             "booking",
             item,
             [
-                BookingItem.status.set(status),
-                BookingItem.cancelled_at.set(now),
-                BookingItem.cancel_reason.set(reason),
-                _append_history(entry),
+                BookingItem.status.set(BookingItem.CONFIRMED),
+                BookingItem.confirmed_at.set(now),
+                _append_history(HistoryEntry.of(now, BookingItem.CITIZEN, "confirmed")),
             ],
-            # Whoever came (or was marked absent) had the appointment: it stays counted so.
-            # Still at the slot it was read at: a booking moved meanwhile (table.moves) frees
-            # its new seat on the caller's next try, never the old one it no longer holds.
-            condition=(BookingItem.status == BookingItem.CONFIRMED)
-            & BookingItem.checked_in_at.does_not_exist()
-            & BookingItem.no_show_at.does_not_exist()
-            & (BookingItem.slot == item.slot),
+            condition=(BookingItem.status == BookingItem.PENDING) & (BookingItem.confirm_by > now),
         )
+        via = item.booked_via or BookingItem.ONLINE
         transaction.update(
             "slot",
             SlotItem(location_key(item.location), item.slot),
-            [SlotItem.booked.add(-1), statistics.cancelled(status)],
+            statistics.booked(via, item.starts_at, now),
+            condition=SlotItem.pk.exists(),
+        )
+        try:
+            transaction.commit()
+        except TransactionFailed as failed:
+            if failed.failed("booking"):
+                return False
+            if not failed.conflict:
+                raise
+            _back_off(attempt)
+            continue
+        return True
+    raise Contended()
+
+
+def _free_seat(
+    item: BookingItem, actions: list[Action], *, condition: Any, counter: Action
+) -> bool:
+    """Change the booking as `actions` say if `condition` holds, and free its seat and its
+    guards in the same transaction. False if the condition did not hold."""
+    guards = [str(guard) for guard in item.guards]
+    for attempt in range(ATTEMPTS):
+        transaction = Transaction()
+        # Still at the slot it was read at: a booking moved meanwhile (table.moves) frees
+        # its new seat on the caller's next try, never the old one it no longer holds.
+        still_there = BookingItem.slot == item.slot
+        transaction.update("booking", item, actions, condition=condition & still_there)
+        transaction.update(
+            "slot",
+            SlotItem(location_key(item.location), item.slot),
+            [SlotItem.booked.add(-1), counter],
             condition=SlotItem.booked > 0,
         )
         for number, guard in enumerate(guards):
@@ -335,6 +408,23 @@ def bookings_on(location: str, day: date, *, confirmed_only: bool = False) -> It
     """A location's bookings of one day, by time: one Query of the day index."""
     condition = BookingItem.status == BookingItem.CONFIRMED if confirmed_only else None
     return BookingItem.by_location_day.query(day_key(location, day), filter_condition=condition)
+
+
+def pending_on(location: str, day: date, now: datetime) -> Iterator[BookingItem]:
+    """A location's bookings of one day still waiting for confirmation past their time:
+    one Query of the day index (the hourly sweep, should a schedule have failed)."""
+    condition = (BookingItem.status == BookingItem.PENDING) & (BookingItem.confirm_by <= now)
+    return BookingItem.by_location_day.query(day_key(location, day), filter_condition=condition)
+
+
+def held_by(person_hash: str, now: datetime) -> list[str]:
+    """The references a person's guards hold (one Query of the guard's partition)."""
+    pk, _ = guard_key(person_hash, 0)
+    return [
+        guard.reference
+        for guard in GuardItem.query(pk, consistent_read=True)
+        if guard.expires_at > now
+    ]
 
 
 def with_undelivered_mail(location: str, day: date) -> Iterator[BookingItem]:

@@ -49,12 +49,10 @@ class SlotItem(Model):
     cancelled_by_office = NumberAttribute(null=True)
     checked_in = NumberAttribute(null=True)
     no_shows = NumberAttribute(null=True)
+    # Online bookings whose address was never confirmed: their seat was held, then freed.
+    holds_expired = NumberAttribute(null=True)
     lead_minutes = ListAttribute(of=NumberAttribute, null=True)  # booking to appointment
     last_booked_at = UTCDateTimeAttribute(null=True)
-    # Bookings moved here from another slot and away to another one (a move is neither a
-    # booking nor a cancellation: booked_online and cancelled_by_citizens stay as they were).
-    moved_in = NumberAttribute(null=True)
-    moved_away = NumberAttribute(null=True)
 
     @property
     def local_start(self) -> str:
@@ -111,7 +109,11 @@ class BookingItem(Model):
     class Meta(TableMeta):
         pass
 
+    # pending (the seat held until confirm_by, the address not yet confirmed) -> confirmed
+    # -> cancelled | cancelled_by_office; pending -> expired (never confirmed, seat freed).
+    PENDING: ClassVar[str] = "pending"
     CONFIRMED: ClassVar[str] = "confirmed"
+    EXPIRED: ClassVar[str] = "expired"
     CANCELLED: ClassVar[str] = "cancelled"
     CANCELLED_BY_OFFICE: ClassVar[str] = "cancelled_by_office"
     ONLINE: ClassVar[str] = "online"
@@ -134,6 +136,8 @@ class BookingItem(Model):
     guards = ListAttribute(of=UnicodeAttribute, default=list)
     created_at = UTCDateTimeAttribute()
     cancelled_at = UTCDateTimeAttribute(null=True)
+    confirm_by = UTCDateTimeAttribute(null=True)  # pending: the seat is held until then
+    confirmed_at = UTCDateTimeAttribute(null=True)  # when the citizen confirmed the address
     cancel_reason = UnicodeAttribute(null=True)
     # Kinds of e-mail about this booking that could not be delivered: staff see them on
     # the day's list and call the citizen (terminbuchung.mail.delivery).
@@ -147,10 +151,6 @@ class BookingItem(Model):
     no_show_at = UTCDateTimeAttribute(null=True)
     history = ListAttribute(of=HistoryEntry, null=True)
     resent = NumberAttribute(null=True)  # confirmations the office sent again (the stream)
-    # How often the citizen moved the appointment (terminbuchung.reschedule); the calendar
-    # file's SEQUENCE grows with it, so calendars move the event instead of adding one.
-    reschedules = NumberAttribute(null=True)
-    rescheduled_at = UTCDateTimeAttribute(null=True)
     day_key = UnicodeAttribute(attr_name="gsi1pk")
     day_order = UnicodeAttribute(attr_name="gsi1sk")
     expires_at = TTLAttribute()
@@ -171,6 +171,25 @@ class GuardItem(Model):
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     reference = UnicodeAttribute()
+    expires_at = TTLAttribute()
+
+
+class NoticeItem(Model):
+    """An e-mail to a person about the bookings they hold, asked for without their token:
+    "you have an appointment already" after a second booking, or the links a citizen asked
+    for ("Termin wiederfinden"). One per person and kind at a time: a second one is not
+    written until `expires_at`, so nobody can flood a mailbox. The stream sends it."""
+
+    class Meta(TableMeta):
+        pass
+
+    ALREADY_BOOKED: ClassVar[str] = "already_booked"
+    LOOKUP: ClassVar[str] = "lookup"
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)  # the kind
+    references = ListAttribute(of=UnicodeAttribute, default=list)
+    created_at = UTCDateTimeAttribute()
     expires_at = TTLAttribute()
 
 
@@ -212,24 +231,6 @@ class FailedMailItem(Model):
     expires_at = TTLAttribute()
 
 
-class RequestItem(Model):
-    """The first request sent with one Idempotency-Key, for 24 hours (table.requests).
-
-    No personal data and no token: a hash of the key, a keyed fingerprint of the request,
-    the reference of the booking it wrote.
-    """
-
-    class Meta(TableMeta):
-        pass
-
-    pk = UnicodeAttribute(hash_key=True)
-    sk = UnicodeAttribute(range_key=True)
-    operation = UnicodeAttribute()  # "book" or "reschedule": a key answers for one only
-    fingerprint = UnicodeAttribute()
-    reference = UnicodeAttribute()
-    expires_at = TTLAttribute()
-
-
 # PynamoDB asks each Meta for its region and host while it creates the classes above, at
 # import; the table is to be read from the settings on first use, so that answer is dropped.
 target.cache_clear()
@@ -239,7 +240,7 @@ ITEMS: tuple[type[Model], ...] = (
     ClosureItem,
     BookingItem,
     GuardItem,
+    NoticeItem,
     SentMailItem,
     FailedMailItem,
-    RequestItem,
 )

@@ -8,11 +8,11 @@
 | guard     | GUARD#<person hash>  | ACTIVE#<n>                |
 | e-mail    | SENT#<reference>     | <kind of message>         |
 | failures  | SENT#<reference>     | <kind of message>#FAILED  |
-| request   | REQUEST#<key hash>   | REQUEST                   |
+| notice    | NOTICE#<person hash> | <kind of notice>          |
 
 A slot's local start is Berlin's wall-clock time to the minute (2026-12-01T09:00), so one
 Query on a key range lists a location's days in order. The stream filter in template.yaml
-passes items whose pk begins with BOOKING_PREFIX only.
+passes items whose pk begins with BOOKING_PREFIX or NOTICE_PREFIX only.
 """
 
 from datetime import date, datetime, time
@@ -28,8 +28,7 @@ GUARD_PREFIX = "GUARD#"
 GUARD_SEAT_PREFIX = "ACTIVE#"
 SENT_MAIL_PREFIX = "SENT#"
 FAILED_MAIL_SUFFIX = "#FAILED"
-IDEMPOTENCY_PREFIX = "REQUEST#"  # a request sent with an Idempotency-Key
-IDEMPOTENCY_SORT_KEY = "REQUEST"
+NOTICE_PREFIX = "NOTICE#"
 
 DAY_PREFIX = "DAY#"
 DAY_INDEX = "by-location-day"
@@ -65,16 +64,16 @@ def guard_key(person_hash: str, seat: int) -> tuple[str, str]:
     return f"{GUARD_PREFIX}{person_hash}", f"{GUARD_SEAT_PREFIX}{seat}"
 
 
+def notice_key(person_hash: str, kind: str) -> tuple[str, str]:
+    return f"{NOTICE_PREFIX}{person_hash}", kind
+
+
 def sent_mail_key(reference: str, kind: str) -> tuple[str, str]:
     return f"{SENT_MAIL_PREFIX}{reference}", kind
 
 
 def failed_mail_key(reference: str, kind: str) -> tuple[str, str]:
     return f"{SENT_MAIL_PREFIX}{reference}", f"{kind}{FAILED_MAIL_SUFFIX}"
-
-
-def idempotency_key(key_hash: str) -> tuple[str, str]:
-    return f"{IDEMPOTENCY_PREFIX}{key_hash}", IDEMPOTENCY_SORT_KEY
 
 
 # Fair access (issue 13): counters and single-use marks, no personal data.
