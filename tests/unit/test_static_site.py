@@ -75,6 +75,7 @@ def test_every_shipped_file_that_is_served_is_one_the_pages_use() -> None:
         "datenschutz.html",
         "index.html",
         "page.css",
+        "staff",  # the staff console's folder: its index.html at /staff/
         "terminbuchung.css",
         "terminbuchung.js",
     ]
