@@ -12,7 +12,9 @@
  * terminbuchung/: api.js (the API client), dates.js, dom.js, page.js (the frame, state,
  * views, loading and failure), widgets.js (form fields, the choose-one steps), summary.js,
  * step-location.js … step-confirmation.js (one module per step), calendar.js (the .ics
- * download), manage.js (the manage view), link.js (the URL fragment).
+ * download), manage.js (the manage view), link.js (the URL fragment), history.js (Back,
+ * Forward and reload), step-reschedule.js (moving a booking from the manage view),
+ * attempts.js (the Idempotency-Key of a request and its retries).
  *
  * Accessibility: every step is a <section> whose heading gets the focus when the step
  * opens; status messages go to a polite live region; form errors are shown at their field
@@ -21,12 +23,17 @@
  * a server log.
  */
 
+import { rememberSteps, resume } from "./terminbuchung/history.js";
 import { followLinks, route } from "./terminbuchung/link.js";
 import { mount } from "./terminbuchung/page.js";
 
 const root = document.getElementById("terminbuchung");
 if (root) {
   mount(root);
-  route();
+  rememberSteps(root);
+  // After a reload: the step the tab left (history.js); else what the link asks for.
+  if (!resume()) {
+    route();
+  }
   followLinks();
 }

@@ -18,7 +18,7 @@ app = create_api(logger)
 @app.get("/locations")
 def list_locations() -> Response[str]:
     site = site_config()
-    locations = [asdict(location) for location in offers.list_locations(site)]
+    locations = [asdict(location) for location in offers.list_locations(site, clock.now())]
     return respond(200, {"locations": locations, "contact": asdict(offers.contact(site))})
 
 

@@ -28,6 +28,9 @@ class LocationOffer:
     # So a page can say when new appointments appear when none are free.
     horizon_days: int
     release_time: str
+    # When new bookable appointments next appear (releases.next_release), ISO 8601 with
+    # offset; None if none is planned within the next 60 days.
+    next_release: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ def online_service(site: SiteConfig, location: Location, service_id: str) -> Ser
     return service
 
 
-def list_locations(site: SiteConfig) -> list[LocationOffer]:
+def list_locations(site: SiteConfig, now: datetime | None = None) -> list[LocationOffer]:
     return [
         LocationOffer(
             id=location.id,
@@ -76,9 +79,20 @@ def list_locations(site: SiteConfig) -> list[LocationOffer]:
             ],
             horizon_days=location.horizon_days,
             release_time=f"{location.release_time:%H:%M}",
+            next_release=_next_release(location, now),
         )
         for location in site.open_locations
     ]
+
+
+def _next_release(location: Location, now: datetime | None) -> str | None:
+    if now is None:
+        return None
+    # Loaded here: the schedule's holidays cost cold-start time only this answer needs.
+    from terminbuchung.releases import next_release
+
+    moment = next_release(location, now)
+    return iso(moment) if moment else None
 
 
 def contact(site: SiteConfig) -> Contact:

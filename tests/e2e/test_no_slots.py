@@ -41,7 +41,8 @@ def walk_to_no_slots(page: Page, url: str) -> None:
     expect_step(page, "Zurzeit sind alle Termine vergeben")
     view = page.locator("[data-tb-view=no-slots]")
     expect(view).to_contain_text("Servicecenter Gransee, Rudolf-Breitscheid-Straße 35")
-    expect(view).to_contain_text("Jeden Tag um 06:00 Uhr schalten wir neue Termine frei.")
+    # No opening hours at all: no release to name (GET /locations' next_release is null).
+    expect(view).to_contain_text("Wann es wieder neue Online-Termine gibt, steht noch nicht fest.")
     expect(view).to_contain_text("bis zu 5 Tage im Voraus")
     expect(view.get_by_role("link", name="03301 601-5500")).to_have_attribute(
         "href", "tel:033016015500"

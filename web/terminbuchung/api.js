@@ -23,6 +23,8 @@ class ApiError extends Error {
     this.code = error.code;
     this.field = error.field || null;
     this.requestId = error.request_id || null;
+    // A failure of ours: 8 characters to read out on the phone (also in the API's log).
+    this.errorNumber = error.error_number || null;
   }
 }
 

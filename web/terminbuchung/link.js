@@ -29,7 +29,7 @@ const TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,200}={0,2}$/;
 // null if the fragment is no link to a booking at all (neither reference nor token, e.g. an
 // anchor on the county's page); { incomplete: true } if a part is missing or damaged (a
 // mail program wrapped the long link, a copy lost its end); else reference and token.
-function linkFromFragment() {
+export function linkFromFragment() {
   const params = new URLSearchParams(window.location.hash.replace(/^#/, ""));
   if (!params.has("reference") && !params.has("token")) {
     return null;

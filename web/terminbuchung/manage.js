@@ -17,6 +17,7 @@ import {
   view,
 } from "./page.js";
 import { start } from "./step-location.js";
+import { rescheduleButton } from "./step-reschedule.js";
 import { bookingSummary, whatToBring } from "./summary.js";
 
 export function manage(link) {
@@ -158,7 +159,11 @@ function showBooking(booking, link) {
   });
   add(
     current.section,
-    buttonRow(calendarLink(booking.reference, link.token), cancelButton),
+    buttonRow(
+      calendarLink(booking.reference, link.token),
+      rescheduleButton(booking, link),
+      cancelButton
+    ),
     question
   );
   show(current);

@@ -55,6 +55,12 @@ export const ui = { busy: false };
 
 let firstView = true;
 let pendingNotice = null;
+let shownHook = null;
+
+// Told the name of every view shown (history.js: one browser history entry per step).
+export function whenShown(hook) {
+  shownHook = hook;
+}
 
 // The next view opens with this error notice (e.g. when the booking starts over).
 export function noticeOnNextView(message) {
@@ -131,6 +137,9 @@ export function show(current, options) {
   app.removeAttribute("aria-busy");
   if (focus) {
     current.heading.focus();
+  }
+  if (shownHook) {
+    shownHook(current.section.getAttribute("data-tb-view"));
   }
 }
 
@@ -211,11 +220,26 @@ export async function load(text, work, then) {
   then(result);
 }
 
+// An error's text with its error number, if the API gave one (a failure of ours) and the
+// message does not say it already.
+export function errorText(error) {
+  const message = error.message || MESSAGES.unexpected;
+  const number = error.errorNumber || error.requestId;
+  if (!number || message.includes(number)) {
+    return message;
+  }
+  return message + " (Fehlernummer: " + number + ")";
+}
+
+// Failures of ours or of the connection, not of what the citizen entered: shown as such,
+// never under "Bitte prüfen Sie Ihre Angaben".
+export function isOurFailure(error) {
+  return !error.status || error.status >= 500;
+}
+
 function showFailure(error, retry) {
   const current = view("failure", "Das hat leider nicht geklappt");
-  const message = error.requestId
-    ? error.message + " (Fehlernummer: " + error.requestId + ")"
-    : error.message || MESSAGES.unexpected;
+  const message = errorText(error);
   add(
     current.section,
     notice("error", el("p", {}, message)),

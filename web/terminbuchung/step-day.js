@@ -2,7 +2,7 @@
 // by their day in Berlin; with none free, the view says when new ones open.
 
 import { api } from "./api.js";
-import { berlinDay, formatDay } from "./dates.js";
+import { berlinDay, formatDay, formatTime } from "./dates.js";
 import { add, el } from "./dom.js";
 import {
   announce,
@@ -120,6 +120,23 @@ export function showDays(message) {
   }
 }
 
+// When new appointments appear, as the API computed it (GET /locations' next_release: the
+// first release that opens a day the service centre is open), not "every day".
+function nextReleaseText(location) {
+  const ahead = "Sie können bis zu " + location.horizon_days + " Tage im Voraus buchen. ";
+  if (!location.next_release) {
+    return ahead + "Wann es wieder neue Online-Termine gibt, steht noch nicht fest. Bitte rufen Sie uns an.";
+  }
+  return (
+    ahead +
+    "Neue Termine schalten wir am " +
+    formatDay(location.next_release) +
+    " um " +
+    formatTime(location.next_release) +
+    " frei. Bitte schauen Sie dann wieder hier nach."
+  );
+}
+
 function showNoSlots(message) {
   const location = state.location;
   const current = view("no-slots", "Zurzeit sind alle Termine vergeben");
@@ -130,15 +147,7 @@ function showNoSlots(message) {
   add(
     current.section,
     chosenSummary(),
-    el(
-      "p",
-      {},
-      "Jeden Tag um " +
-        location.release_time +
-        " Uhr schalten wir neue Termine frei. Sie können bis zu " +
-        location.horizon_days +
-        " Tage im Voraus buchen. Bitte schauen Sie dann wieder hier nach."
-    ),
+    el("p", {}, nextReleaseText(location)),
     el("p", {}, "Wenn jemand absagt, wird ein Termin auch zwischendurch wieder frei."),
     contactBlock(),
     buttonRow(

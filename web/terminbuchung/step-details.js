@@ -2,12 +2,16 @@
 // fields, a lost race back to the times.
 
 import { api } from "./api.js";
+import { attemptDone, idempotencyHeader } from "./attempts.js";
 import { formatWhen } from "./dates.js";
 import { add, el } from "./dom.js";
 import {
   announce,
   buttonRow,
   config,
+  errorText,
+  isOurFailure,
+  notice,
   noticeOnNextView,
   primaryButton,
   secondaryButton,
@@ -165,7 +169,14 @@ export function showDetails() {
     progress.hidden = false;
     announce("Ihr Termin wird gebucht …");
     try {
-      const confirmation = await api("POST", "/bookings", payload);
+      // One key per attempt (attempts.js): a retry of the same entries gets this booking.
+      const confirmation = await api(
+        "POST",
+        "/bookings",
+        payload,
+        idempotencyHeader("POST /bookings " + JSON.stringify(payload))
+      );
+      attemptDone();
       state.confirmation = {
         reference: confirmation.reference,
         token: confirmation.cancel_token,
@@ -204,11 +215,23 @@ function bookingFailed(form, fields, error) {
     restartWith(error.message);
     return;
   }
+  if (isOurFailure(error)) {
+    // Not the citizen's entries: a notice of its own (with the error number), and the
+    // form stays as it was for another try.
+    const old = form.querySelector("[data-tb-server-error]");
+    if (old) {
+      old.remove();
+    }
+    const box = notice("error", el("p", {}, errorText(error)));
+    box.setAttribute("data-tb-server-error", "");
+    box.setAttribute("tabindex", "-1");
+    form.prepend(box);
+    box.focus();
+    announce(errorText(error));
+    return;
+  }
   const field = error.field && fields[error.field] ? fields[error.field] : null;
-  const message = error.requestId
-    ? error.message + " (Fehlernummer: " + error.requestId + ")"
-    : error.message;
-  showErrors(form, [{ field: field, message: message }]);
+  showErrors(form, [{ field: field, message: errorText(error) }]);
 }
 
 function restartWith(message) {

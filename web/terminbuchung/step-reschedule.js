@@ -1,0 +1,375 @@
+// "Termin verschieben" from the manage view: a new day, a new time, then one request
+// (POST /bookings/{reference}/reschedule) that moves the booking in one step. The old
+// appointment stays the citizen's until the API has confirmed the new one; if the new time
+// is taken meanwhile, nothing changed and the times free now are offered.
+
+import { api } from "./api.js";
+import { idempotencyHeader, attemptDone } from "./attempts.js";
+import { calendarLink } from "./calendar.js";
+import { berlinDay, formatDay, formatTime, formatWhen } from "./dates.js";
+import { add, el } from "./dom.js";
+import { manage } from "./manage.js";
+import {
+  announce,
+  buttonRow,
+  contactBlock,
+  load,
+  notice,
+  primaryButton,
+  secondaryButton,
+  show,
+  state,
+  ui,
+  view,
+} from "./page.js";
+import { bookingSummary, summaryList } from "./summary.js";
+import { radioGroup, showErrors } from "./widgets.js";
+
+// The move in progress: the booking as the manage view showed it, its link, the slots.
+export const move = { booking: null, link: null, slots: [], day: null, slot: null, done: false };
+
+// Refusals after which choosing another time does not help: said with the phone number.
+const FINAL = new Set([
+  "reschedule_limit",
+  "too_late",
+  "not_confirmed",
+  "not_yet_confirmed",
+  "booking_not_found",
+]);
+
+export function rescheduleButton(booking, link) {
+  return el(
+    "button",
+    {
+      type: "button",
+      class: "tb-button tb-button--secondary",
+      "data-tb-reschedule": "",
+      onclick: function () {
+        move.booking = booking;
+        move.link = link;
+        move.day = null;
+        move.slot = null;
+        move.done = false;
+        loadNewDays();
+      },
+    },
+    "Termin verschieben"
+  );
+}
+
+function place() {
+  return (
+    state.locations.find(function (location) {
+      return location.id === move.booking.location;
+    }) || null
+  );
+}
+
+async function loadSlots() {
+  const answer = await api(
+    "GET",
+    "/locations/" +
+      encodeURIComponent(move.booking.location) +
+      "/slots?service=" +
+      encodeURIComponent(move.booking.service)
+  );
+  // The appointment's own time is no choice: it is the citizen's already.
+  move.slots = (answer.slots || []).filter(function (slot) {
+    return slot.start !== move.booking.start;
+  });
+}
+
+function slotsByDay() {
+  const byDay = new Map();
+  move.slots.forEach(function (slot) {
+    const day = berlinDay(slot.start);
+    if (!byDay.has(day)) {
+      byDay.set(day, []);
+    }
+    byDay.get(day).push(slot);
+  });
+  return byDay;
+}
+
+function keptNotice() {
+  return notice(
+    "info",
+    el(
+      "p",
+      {},
+      "Ihr bisheriger Termin am " +
+        formatWhen(move.booking.start) +
+        " bleibt bestehen, bis Sie den neuen Termin verbindlich gewählt haben."
+    )
+  );
+}
+
+function backToBooking() {
+  manage(move.link);
+}
+
+export function loadNewDays(message) {
+  load("Freie Termine werden geladen …", loadSlots, function () {
+    showNewDays(message);
+  });
+}
+
+export function showNewDays(message) {
+  const byDay = slotsByDay();
+  const current = view("reschedule-day", "Termin verschieben: neuen Tag wählen");
+  if (message) {
+    add(current.section, notice("error", el("p", {}, message)));
+    announce(message);
+  }
+  add(current.section, keptNotice());
+  if (byDay.size === 0) {
+    add(
+      current.section,
+      el("p", {}, "Zurzeit ist kein anderer Termin frei. Ihr bisheriger Termin bleibt bestehen."),
+      contactBlock(),
+      buttonRow(secondaryButton("Zurück zu Ihrem Termin", backToBooking))
+    );
+    show(current);
+    return;
+  }
+  if (move.day && !byDay.has(move.day)) {
+    move.day = null;
+  }
+  const group = radioGroup({
+    name: "day",
+    legend: "An welchem Tag möchten Sie stattdessen kommen?",
+    selected: move.day,
+    choices: Array.from(byDay.entries()).map(function (entry) {
+      const count = entry[1].length;
+      return {
+        value: entry[0],
+        label: formatDay(entry[1][0].start),
+        hint: count === 1 ? "1 freie Uhrzeit" : count + " freie Uhrzeiten",
+      };
+    }),
+  });
+  const form = el("form", { novalidate: true, class: "tb-form" }, group.element);
+  form.append(
+    buttonRow(primaryButton("Weiter"), secondaryButton("Zurück zu Ihrem Termin", backToBooking))
+  );
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    const day = group.value();
+    if (!day) {
+      showErrors(form, [{ field: group, message: "Bitte wählen Sie einen Tag." }]);
+      return;
+    }
+    if (move.day !== day) {
+      move.slot = null;
+    }
+    move.day = day;
+    showNewTimes();
+  });
+  add(current.section, form);
+  show(current);
+}
+
+export function showNewTimes(message) {
+  const slots = slotsByDay().get(move.day) || [];
+  if (slots.length === 0) {
+    showNewDays(message);
+    return;
+  }
+  const current = view("reschedule-time", "Termin verschieben: neue Uhrzeit wählen");
+  if (message) {
+    add(current.section, notice("error", el("p", {}, message)));
+    announce(message);
+  }
+  const group = radioGroup({
+    name: "time",
+    legend: "Um wie viel Uhr möchten Sie am " + formatDay(slots[0].start) + " kommen?",
+    selected: move.slot,
+    className: "tb-radios--times",
+    choices: slots.map(function (slot) {
+      return { value: slot.start, label: formatTime(slot.start) };
+    }),
+  });
+  const form = el("form", { novalidate: true, class: "tb-form" }, group.element);
+  form.append(buttonRow(primaryButton("Weiter"), secondaryButton("Zurück", showNewDays)));
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    const chosen = slots.find(function (slot) {
+      return slot.start === group.value();
+    });
+    if (!chosen) {
+      showErrors(form, [{ field: group, message: "Bitte wählen Sie eine Uhrzeit." }]);
+      return;
+    }
+    move.slot = chosen.start;
+    showMoveQuestion();
+  });
+  add(current.section, form);
+  show(current);
+}
+
+export function showMoveQuestion() {
+  const current = view("reschedule-confirm", "Termin verschieben?");
+  const progress = el("p", { class: "tb-progress", hidden: true }, "Ihr Termin wird verschoben …");
+  const errorBox = el("div", { "data-tb-reschedule-error": "" });
+  const yes = primaryButton("Ja, Termin verschieben", { type: "button" });
+  yes.addEventListener("click", function () {
+    submitMove(yes, progress, errorBox);
+  });
+  add(
+    current.section,
+    summaryList([
+      ["Bisher", formatWhen(move.booking.start)],
+      ["Neu", formatWhen(move.slot)],
+    ]),
+    el(
+      "p",
+      {},
+      "Ihr bisheriger Termin wird dann für andere frei. Ihre Buchungsnummer bleibt " +
+        move.booking.reference +
+        "."
+    ),
+    errorBox,
+    buttonRow(yes, secondaryButton("Zurück", showNewTimes)),
+    progress
+  );
+  show(current);
+}
+
+async function submitMove(yes, progress, errorBox) {
+  if (ui.busy) {
+    return;
+  }
+  ui.busy = true;
+  yes.setAttribute("aria-disabled", "true");
+  progress.hidden = false;
+  errorBox.replaceChildren();
+  announce("Ihr Termin wird verschoben …");
+  const path = "/bookings/" + encodeURIComponent(move.link.reference) + "/reschedule";
+  const body = { token: move.link.token, start: move.slot };
+  try {
+    const moved = await api(
+      "POST",
+      path,
+      body,
+      // A retry of this move (a lost answer) moves nothing twice; another time is a new key.
+      idempotencyHeader("POST " + path + " " + move.slot)
+    );
+    attemptDone();
+    showMoved(moved);
+  } catch (error) {
+    progress.hidden = true;
+    yes.removeAttribute("aria-disabled");
+    moveFailed(error, yes, errorBox);
+  } finally {
+    ui.busy = false;
+  }
+}
+
+function moveFailed(error, yes, errorBox) {
+  if (error.code === "slot_full" || error.code === "slot_unavailable") {
+    // Someone else took that time: nothing changed; the times free now.
+    move.slot = null;
+    load("Freie Termine werden neu geladen …", loadSlots, function () {
+      showNewTimes(
+        error.message + " Ihr bisheriger Termin bleibt bestehen. Diese Uhrzeiten sind jetzt frei."
+      );
+    });
+    return;
+  }
+  const parts = [el("p", {}, error.message)];
+  if (error.errorNumber || error.requestId) {
+    parts.push(el("p", {}, "Fehlernummer: " + (error.errorNumber || error.requestId)));
+  }
+  const help = FINAL.has(error.code) ? contactBlock() : null;
+  errorBox.replaceChildren(...[notice("error", ...parts), help].filter(Boolean));
+  announce(error.message);
+  if (FINAL.has(error.code)) {
+    yes.hidden = true;
+  }
+}
+
+function showMoved(moved) {
+  const location = place();
+  const service = location
+    ? location.services.find(function (candidate) {
+        return candidate.id === moved.service;
+      }) || null
+    : null;
+  const current = view("rescheduled", "Ihr Termin wurde verlegt");
+  add(
+    current.section,
+    notice(
+      "success",
+      el("p", {}, "Ihr neuer Termin: " + formatWhen(moved.start) + "."),
+      el(
+        "p",
+        {},
+        "Der bisherige Termin gilt nicht mehr. Wir schicken Ihnen eine E-Mail mit dem neuen Termin."
+      )
+    ),
+    bookingSummary(moved, location, service),
+    buttonRow(
+      calendarLink(moved.reference, move.link.token),
+      secondaryButton("Zu Ihrem Termin", backToBooking)
+    )
+  );
+  show(current);
+  announce("Ihr Termin wurde verlegt auf " + formatWhen(moved.start) + ".");
+  move.booking = Object.assign({}, move.booking, moved);
+  move.done = true; // Back to the move's steps now shows the booking as it is
+}
+
+// Back, Forward and reload (history.js): the move's step as plain data, and back to it.
+export function moveSnapshot(step) {
+  return {
+    step: step,
+    reference: move.link ? move.link.reference : null,
+    day: move.day,
+    slot: move.slot,
+  };
+}
+
+export function openMove(taken, link) {
+  const sameBooking = move.booking && move.link && move.link.reference === link.reference;
+  const render = function () {
+    move.day = taken.day || null;
+    move.slot = taken.slot || null;
+    const stillFree = move.slots.some(function (slot) {
+      return slot.start === move.slot;
+    });
+    if (taken.step === "reschedule-confirm" && stillFree) {
+      showMoveQuestion();
+    } else if (taken.step !== "reschedule-day" && move.day) {
+      showNewTimes();
+    } else {
+      showNewDays();
+    }
+  };
+  if (sameBooking && move.slots.length) {
+    render();
+    return;
+  }
+  load(
+    "Ihr Termin wird geladen …",
+    async function () {
+      const results = await Promise.all([
+        api("GET", "/bookings/" + encodeURIComponent(link.reference), undefined, {
+          "X-Booking-Token": link.token,
+        }),
+        api("GET", "/locations"),
+      ]);
+      move.booking = results[0];
+      move.link = link;
+      state.locations = (results[1] && results[1].locations) || [];
+      state.contact = (results[1] && results[1].contact) || null;
+      await loadSlots();
+    },
+    function () {
+      if (move.booking.status !== "confirmed") {
+        manage(link);
+        return;
+      }
+      render();
+    }
+  );
+}
