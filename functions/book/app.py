@@ -7,6 +7,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
 
 from http_api import create_api, entry_point, json_body, respond
+from http_api.idempotency import idempotency_key
 from terminbuchung import bookings, clock
 from terminbuchung.config import site_config
 from terminbuchung.forms import BookingForm, parse
@@ -20,8 +21,9 @@ app = create_api(logger)
 
 @app.post("/bookings")
 def book() -> Response[str]:
+    key = idempotency_key(app)
     form = parse(BookingForm, json_body(app))
-    confirmation = bookings.book(form, site_config(), clock.now(), token_keys())
+    confirmation = bookings.book(form, site_config(), clock.now(), token_keys(), key)
     metrics.add_dimension("location", form.location)
     if isinstance(confirmation, bookings.Pending):
         # Waits for the e-mail address to be confirmed; the same answer whether or not the

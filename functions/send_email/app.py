@@ -25,6 +25,7 @@ from terminbuchung.mail.delivery import (
     Sending,
     deliver,
     letter_for_change,
+    moved,
     resend_requested,
     sending_for,
 )
@@ -80,6 +81,8 @@ class Batch:
         occasion = resend_requested(before, after) if kind is None else None
         if occasion:
             kind = Kind.CONFIRMATION
+        elif kind is None and (occasion := moved(before, after)):
+            kind = Kind.RESCHEDULED
         if kind is None or after is None:
             return
         if after.reference in self.held_back:

@@ -17,6 +17,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from terminbuchung.errors import BookingError, InvalidInput
+from terminbuchung.references import new_reference
 
 MAX_BODY_BYTES = 16 * 1024
 
@@ -50,6 +51,8 @@ STATUS_BY_CODE = {
     "already_marked": 409,
     "too_early": 409,
     "no_address": 409,
+    "reschedule_limit": 409,
+    "not_yet_confirmed": 409,
     "busy": 503,
 }
 _FIELD_ERROR_STATUS = 422
@@ -138,17 +141,21 @@ def create_api(logger: Logger) -> APIGatewayHttpResolver:
 
     @app.exception_handler(Exception)  # type: ignore[untyped-decorator]
     def _unexpected(_: Exception) -> Response[str]:
-        # The stack goes to the log (no personal data in our exceptions); the citizen gets
-        # an id that support can find it by.
-        logger.exception("unexpected error")
+        # The stack goes to the log (no personal data in our exceptions). The citizen gets
+        # an error number short enough to read out on the phone (8 characters, no 0/O or
+        # 1/I/L), which the log line carries too, so support finds it by that number.
+        error_number = new_reference().replace("-", "")
+        logger.exception("unexpected error", extra={"error_number": error_number})
         count_unexpected_error()
         request_id = app.current_event.request_context.request_id
         body = {
             "error": {
                 "code": "internal_error",
-                "message": "Es ist ein Fehler aufgetreten. Bitte versuchen Sie es später noch "
-                "einmal oder rufen Sie uns an.",
+                "message": "Das ist unser Fehler, nicht Ihrer: Ihre Anfrage konnte gerade nicht "
+                "bearbeitet werden. Bitte versuchen Sie es später noch einmal oder rufen Sie "
+                "uns an und nennen Sie die Fehlernummer " + error_number + ".",
                 "field": None,
+                "error_number": error_number,
                 "request_id": request_id,
             }
         }

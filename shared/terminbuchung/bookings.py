@@ -10,7 +10,7 @@ from typing import Literal
 
 from aws_lambda_powertools import Logger
 
-from terminbuchung import notices
+from terminbuchung import idempotency, notices
 from terminbuchung.addresses import masked_address
 from terminbuchung.booking_window import check_bookable
 from terminbuchung.clock import iso
@@ -36,6 +36,7 @@ from terminbuchung.references import (
 )
 from terminbuchung.table import bookings as table
 from terminbuchung.table.items import BookingItem
+from terminbuchung.table.requests import KeyedRequest, RequestSeen
 
 logger = Logger(child=True)
 
@@ -81,10 +82,15 @@ class Cancellation:
 
 
 def book(
-    form: BookingForm, site: SiteConfig, now: datetime, keys: TokenKeys
+    form: BookingForm,
+    site: SiteConfig,
+    now: datetime,
+    keys: TokenKeys,
+    idempotency_key: str | None = None,
 ) -> Confirmation | Pending:
     """A citizen books online: an enabled location, a service bookable online, a start
-    within the booking window (minimum notice, horizon).
+    within the booking window (minimum notice, horizon). A request sent again with the same
+    Idempotency-Key answers the booking the first one made (terminbuchung.idempotency).
 
     With `confirm_within_minutes` configured the booking holds its seat as pending until the
     citizen confirms the address by the e-mail's link. A person who holds their bookings
@@ -94,6 +100,12 @@ def book(
     """
     window = site.booking.confirm_within
     confirm_by = now + window if window else None
+    request = None
+    if idempotency_key:
+        content = form.model_dump(mode="json", exclude={"altcha"})
+        request = idempotency.keyed(idempotency_key, "book", content, keys, now)
+        if replay := idempotency.earlier(request, content, keys, now):
+            return _replayed(replay.reference, keys, form)
     location = open_location(site, form.location, field="location")
     service = online_service(site, location, form.service)
     check_bookable(location, form.start, now)
@@ -108,6 +120,7 @@ def book(
             via=BookingItem.ONLINE,
             by=BookingItem.CITIZEN,
             confirm_by=confirm_by,
+            request=request,
         )
     except AlreadyBooked as already:
         if confirm_by is None:
@@ -135,6 +148,7 @@ def place(
     by: str,
     remarks: str | None = None,
     confirm_by: datetime | None = None,
+    request: KeyedRequest | None = None,
 ) -> Confirmation:
     """A seat of the slot, the booking, and one guard per way of counting a person, all at
     once or not at all. A person holds at most `max_active_bookings_per_person` bookings,
@@ -157,6 +171,7 @@ def place(
         by=by,
         remarks=remarks,
         confirm_by=confirm_by,
+        request=request,
     )
     people = {}
     if form.email:
@@ -177,6 +192,9 @@ def place(
         raise (SlotFull if taken.full else SlotUnavailable)(field="start") from None
     except table.Contended:
         raise Busy() from None
+    except RequestSeen:
+        # A copy of this request (same Idempotency-Key) booked a moment earlier.
+        return _answer_again(idempotency.written_for(request, now), keys)
     logger.info(
         "booking created",
         extra={
@@ -194,6 +212,30 @@ def place(
         iso(form.start),
         iso(end),
         cancel_token(reference, keys.current),
+    )
+
+
+def _replayed(reference: str, keys: TokenKeys, form: BookingForm) -> Confirmation | Pending:
+    """What the first request with this Idempotency-Key was answered, rebuilt from its
+    booking: a booking still waiting for its confirmation answers as it did then (the masked
+    address, the same confirm_by), any other as the confirmation with its token."""
+    item = _load(reference)
+    if item.status == BookingItem.PENDING and item.confirm_by:
+        return _pending(form, item.confirm_by)
+    return _answer_again(reference, keys)
+
+
+def _answer_again(reference: str, keys: TokenKeys) -> Confirmation:
+    """The answer the first request with an Idempotency-Key got, rebuilt from its booking
+    (the token derived again: no answer or token is stored)."""
+    item = _load(reference)
+    return Confirmation(
+        item.reference,
+        item.location,
+        item.service,
+        iso(item.starts_at),
+        iso(item.ends_at),
+        cancel_token(item.reference, keys.current),
     )
 
 
@@ -273,8 +315,12 @@ def cancel(reference: str, token: str, now: datetime, keys: TokenKeys) -> Cancel
     if item.starts_at <= now or item.checked_in_at or item.no_show_at:
         raise TooLate()
     if not call_off(item, BookingItem.CANCELLED, "citizen", now):
-        # Someone else (a second click, the office) changed it first.
-        return Cancellation(item.reference, _load(item.reference).status)
+        # Someone else (a second click, the office, a move) changed it first.
+        current = _load(item.reference)
+        if current.status == BookingItem.CONFIRMED and current.slot != item.slot:
+            # Moved meanwhile (the citizen's other tab): cancel it where it is now.
+            return cancel(reference, token, now, keys)
+        return Cancellation(item.reference, current.status)
     return Cancellation(item.reference, BookingItem.CANCELLED)
 
 

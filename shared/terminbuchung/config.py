@@ -174,6 +174,12 @@ class BookingRules(_Frozen):
     retention_days: int = Field(
         ge=1, le=365, description="personal data is deleted this many days after the appointment"
     )
+    max_reschedules: int = Field(
+        default=3,
+        ge=0,
+        le=20,
+        description="how often a citizen may move one booking online (0: never)",
+    )
     confirm_within_minutes: int = Field(
         default=0,
         ge=0,

@@ -112,6 +112,22 @@ class NoAddress(BookingError):
     message = "Für diese Buchung ist keine E-Mail-Adresse hinterlegt."
 
 
+class RescheduleLimit(BookingError):
+    code = "reschedule_limit"
+    message = (
+        "Dieser Termin wurde schon so oft verschoben, wie es online möglich ist. Bitte sagen "
+        "Sie ihn ab und buchen Sie neu, oder rufen Sie uns an."
+    )
+
+
+class NotYetConfirmed(BookingError):
+    code = "not_yet_confirmed"
+    message = (
+        "Bitte bestätigen Sie Ihren Termin zuerst mit dem Link aus unserer E-Mail. "
+        "Danach können Sie ihn verschieben."
+    )
+
+
 class ChallengeFailed(BookingError):
     """The proof of work (form field `altcha`) is missing, wrong, expired or used already.
     The page solves a new puzzle by itself; a person sees this only if that fails too."""

@@ -247,6 +247,11 @@ class LookupForm(_Form):
     email: Email
 
 
+class RescheduleForm(_Form):
+    token: Annotated[str, Field(min_length=1, max_length=200)]
+    start: Instant
+
+
 def _message(error: dict[str, Any], field: str | None) -> tuple[str, str]:
     """(code, German message) for one pydantic error."""
     kind = error["type"]

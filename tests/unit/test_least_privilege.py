@@ -146,7 +146,15 @@ EXPECTED = {
     # ConditionCheckItem: the person's guards under the previous key, after a rotation.
     "BookFunction": expected(
         {LOGS, XRAY},
-        grants(["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"], [TABLE]),
+        grants(
+            [
+                "dynamodb:GetItem",  # the record of an Idempotency-Key, and its booking
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:ConditionCheckItem",
+            ],
+            [TABLE],
+        ),
         grants(["secretsmanager:GetSecretValue"], [TOKEN_KEY, CHALLENGE_KEY]),
     ),
     # The puzzle's signing key and nothing else: no table, no token key.
@@ -161,6 +169,12 @@ EXPECTED = {
     "CancelFunction": expected(
         {LOGS, XRAY},
         grants(["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], [TABLE]),
+        grants(["secretsmanager:GetSecretValue"], [TOKEN_KEY]),
+    ),
+    # The booking, the request record of an Idempotency-Key, the move's transaction.
+    "RescheduleFunction": expected(
+        {LOGS, XRAY},
+        grants(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], [TABLE]),
         grants(["secretsmanager:GetSecretValue"], [TOKEN_KEY]),
     ),
     # Who is signed in comes from the token's claims, where from the site configuration.

@@ -28,6 +28,7 @@ class Appointment:
     email: str
     cancel_reason: str | None
     confirm_by: datetime | None = None  # pending: the seat is held until then (Berlin)
+    moves: int = 0  # how often it was moved: the calendar file's SEQUENCE starts there
 
     def __post_init__(self) -> None:
         # The name is text and nothing else in every header, part and calendar file,
@@ -52,6 +53,7 @@ class Appointment:
             email=booking.email or "",  # delivery sends nothing without one
             cancel_reason=booking.cancel_reason,
             confirm_by=in_berlin(booking.confirm_by) if booking.confirm_by else None,
+            moves=int(booking.reschedules or 0),
         )
 
 

@@ -126,6 +126,17 @@ def resend_requested(before: BookingItem | None, after: BookingItem | None) -> s
     return None
 
 
+def moved(before: BookingItem | None, after: BookingItem | None) -> str | None:
+    """The occasion of "Ihr Termin wurde verlegt" when the citizen moved a confirmed booking,
+    e.g. "move2": its own marker per move, so each move is told once, however often the
+    record comes."""
+    if before is None or after is None or after.status != BookingItem.CONFIRMED:
+        return None
+    if int(after.reschedules or 0) > int(before.reschedules or 0):
+        return f"move{int(after.reschedules or 0)}"
+    return None
+
+
 def deliver(
     kind: Kind, booking: BookingItem, sending: Sending, occasion: str | None = None
 ) -> Outcome:

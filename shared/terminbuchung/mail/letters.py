@@ -37,11 +37,13 @@ class Kind(StrEnum):
     # their token, so they go to the address of those bookings only.
     ALREADY_BOOKED = "already_booked"  # a second booking while holding one
     LOOKUP = "lookup"  # "Termin wiederfinden": the links to one's appointments
+    RESCHEDULED = "rescheduled"  # the citizen moved it: "Ihr Termin wurde verlegt"
 
 
 # Which kinds change the citizen's calendar, and how.
 _CALENDAR: dict[Kind, CalendarMethod] = {
     Kind.CONFIRMATION: "REQUEST",
+    Kind.RESCHEDULED: "REQUEST",  # the same UID, a higher SEQUENCE: calendars move the event
     Kind.CANCELLATION: "CANCEL",
     Kind.OFFICE_CANCELLATION: "CANCEL",
 }

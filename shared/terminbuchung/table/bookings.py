@@ -20,7 +20,7 @@ from pynamodb.expressions.update import Action
 
 from terminbuchung.clock import iso
 from terminbuchung.references import new_reference
-from terminbuchung.table import statistics
+from terminbuchung.table import requests, statistics
 from terminbuchung.table.items import BookingItem, GuardItem, HistoryEntry, SlotItem
 from terminbuchung.table.keys import (
     BOOKING_SORT_KEY,
@@ -56,6 +56,8 @@ class NewBooking:
     # Online bookings that wait for the citizen to confirm the e-mail address: the seat is
     # held until then (status pending), and it counts for the evaluation once confirmed.
     confirm_by: datetime | None = None
+    # Sent with an Idempotency-Key: its record is written in the booking's transaction.
+    request: requests.KeyedRequest | None = None
 
 
 @dataclass(frozen=True)
@@ -131,9 +133,13 @@ def reserve(booking: NewBooking, people: Mapping[str, Person], *, limit: int, no
             if previous := people[way].previous_hash:
                 seat = guard_key(previous, seats[way])
                 transaction.check(_before_rotation(way), GuardItem, seat, _seat_free(now))
+        if booking.request:
+            requests.put(transaction, booking.request, reference, now)
         try:
             transaction.commit()
         except TransactionFailed as failed:
+            if booking.request and failed.failed(requests.LABEL):
+                raise requests.RequestSeen() from None
             taken = [
                 way for way in people if failed.failed(way) or failed.failed(_before_rotation(way))
             ]
@@ -225,9 +231,12 @@ def call_off(
             _append_history(entry),
         ],
         # Whoever came (or was marked absent) had the appointment: it stays counted so.
+        # Still at the slot it was read at: a booking moved meanwhile (table.moves) frees
+        # its new seat on the caller's next try, never the old one it no longer holds.
         condition=(BookingItem.status == BookingItem.CONFIRMED)
         & BookingItem.checked_in_at.does_not_exist()
-        & BookingItem.no_show_at.does_not_exist(),
+        & BookingItem.no_show_at.does_not_exist()
+        & (BookingItem.slot == item.slot),
         counter=statistics.cancelled(status),
     )
 

@@ -53,6 +53,10 @@ class SlotItem(Model):
     holds_expired = NumberAttribute(null=True)
     lead_minutes = ListAttribute(of=NumberAttribute, null=True)  # booking to appointment
     last_booked_at = UTCDateTimeAttribute(null=True)
+    # Bookings moved here from another slot and away to another one (a move is neither a
+    # booking nor a cancellation: booked_online and cancelled_by_citizens stay as they were).
+    moved_in = NumberAttribute(null=True)
+    moved_away = NumberAttribute(null=True)
 
     @property
     def local_start(self) -> str:
@@ -151,6 +155,10 @@ class BookingItem(Model):
     no_show_at = UTCDateTimeAttribute(null=True)
     history = ListAttribute(of=HistoryEntry, null=True)
     resent = NumberAttribute(null=True)  # confirmations the office sent again (the stream)
+    # How often the citizen moved the appointment (terminbuchung.reschedule); the calendar
+    # file's SEQUENCE grows with it, so calendars move the event instead of adding one.
+    reschedules = NumberAttribute(null=True)
+    rescheduled_at = UTCDateTimeAttribute(null=True)
     day_key = UnicodeAttribute(attr_name="gsi1pk")
     day_order = UnicodeAttribute(attr_name="gsi1sk")
     expires_at = TTLAttribute()
@@ -231,6 +239,24 @@ class FailedMailItem(Model):
     expires_at = TTLAttribute()
 
 
+class RequestItem(Model):
+    """The first request sent with one Idempotency-Key, for 24 hours (table.requests).
+
+    No personal data and no token: a hash of the key, a keyed fingerprint of the request,
+    the reference of the booking it wrote.
+    """
+
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    operation = UnicodeAttribute()  # "book" or "reschedule": a key answers for one only
+    fingerprint = UnicodeAttribute()
+    reference = UnicodeAttribute()
+    expires_at = TTLAttribute()
+
+
 # PynamoDB asks each Meta for its region and host while it creates the classes above, at
 # import; the table is to be read from the settings on first use, so that answer is dropped.
 target.cache_clear()
@@ -243,4 +269,5 @@ ITEMS: tuple[type[Model], ...] = (
     NoticeItem,
     SentMailItem,
     FailedMailItem,
+    RequestItem,
 )

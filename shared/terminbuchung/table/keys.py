@@ -9,6 +9,7 @@
 | e-mail    | SENT#<reference>     | <kind of message>         |
 | failures  | SENT#<reference>     | <kind of message>#FAILED  |
 | notice    | NOTICE#<person hash> | <kind of notice>          |
+| request   | REQUEST#<key hash>   | REQUEST                   |
 
 A slot's local start is Berlin's wall-clock time to the minute (2026-12-01T09:00), so one
 Query on a key range lists a location's days in order. The stream filter in template.yaml
@@ -29,6 +30,8 @@ GUARD_SEAT_PREFIX = "ACTIVE#"
 SENT_MAIL_PREFIX = "SENT#"
 FAILED_MAIL_SUFFIX = "#FAILED"
 NOTICE_PREFIX = "NOTICE#"
+IDEMPOTENCY_PREFIX = "REQUEST#"  # a request sent with an Idempotency-Key
+IDEMPOTENCY_SORT_KEY = "REQUEST"
 
 DAY_PREFIX = "DAY#"
 DAY_INDEX = "by-location-day"
@@ -74,6 +77,10 @@ def sent_mail_key(reference: str, kind: str) -> tuple[str, str]:
 
 def failed_mail_key(reference: str, kind: str) -> tuple[str, str]:
     return f"{SENT_MAIL_PREFIX}{reference}", f"{kind}{FAILED_MAIL_SUFFIX}"
+
+
+def idempotency_key(key_hash: str) -> tuple[str, str]:
+    return f"{IDEMPOTENCY_PREFIX}{key_hash}", IDEMPOTENCY_SORT_KEY
 
 
 # Fair access (issue 13): counters and single-use marks, no personal data.

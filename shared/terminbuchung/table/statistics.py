@@ -38,6 +38,20 @@ def attendance(mark: str, step: int) -> Action:
     return counter.add(step)
 
 
+def moved_in(at: datetime) -> list[Action]:
+    """A booking moved to this slot: not a new booking (no lead time, no booked_* count),
+    but the slot may be full from now on."""
+    return [
+        SlotItem.moved_in.add(1),
+        SlotItem.last_booked_at.set(at),
+    ]
+
+
+def moved_away() -> Action:
+    """A booking moved from this slot to another: not a cancellation."""
+    return SlotItem.moved_away.add(1)
+
+
 def hold_expired() -> Action:
     """An online booking never confirmed: not a booking, but the test phase wants to know."""
     return SlotItem.holds_expired.add(1)
