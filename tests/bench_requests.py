@@ -228,8 +228,8 @@ def requests_in_process(endpoint: str, rounds: int = 200) -> dict[str, Any]:
             return call
 
         def raw_booking() -> Callable[[], Any]:
-            # The same three writes as a booking: the slot's counter under its condition,
-            # the booking and the person's guard, each new.
+            # The same four writes as a booking: the slot's counter under its condition,
+            # the booking, the person's guard and the spent puzzle, each new.
             made = iter(range(10**6))
 
             def call() -> Any:
@@ -271,6 +271,16 @@ def requests_in_process(endpoint: str, rounds: int = 200) -> dict[str, Any]:
                                     "pk": {"S": f"GUARD#{reference}"},
                                     "sk": {"S": "ACTIVE#1"},
                                     "reference": {"S": reference},
+                                },
+                                "ConditionExpression": "attribute_not_exists(pk)",
+                            }
+                        },
+                        {
+                            "Put": {
+                                "TableName": table,
+                                "Item": {
+                                    "pk": {"S": f"CHALLENGE#{reference}"},
+                                    "sk": {"S": "USED"},
                                 },
                                 "ConditionExpression": "attribute_not_exists(pk)",
                             }

@@ -5,6 +5,7 @@ not exist yet, and the seats already booked are never touched. Raising the horiz
 enabling a location takes effect on the next run.
 """
 
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -27,6 +28,9 @@ class ReleaseReport:
 
     created: Counter[tuple[str, date]] = field(default_factory=Counter)
     resized: int = 0
+    # The run stopped at its deadline with slots still missing: the next run goes on
+    # (nearest days first, so what stays missing is at the far end of the horizon).
+    unfinished: bool = False
 
     @property
     def writes(self) -> int:
@@ -39,7 +43,9 @@ class ReleaseReport:
 # A first run puts ~3,000 slots per location in place (180 days): one conditional put after
 # another that took over two minutes for ten locations. The puts wait on the network, so
 # threads overlap them; each stays conditional, so nothing changes about idempotence.
-PARALLEL_PUTS = 16
+PARALLEL_PUTS = 32
+# Puts between two looks at the deadline.
+PUTS_PER_ROUND = 512
 
 
 def planned_slots(
@@ -51,14 +57,19 @@ def planned_slots(
     return [slot for day in days_from(first, last) for slot in slots_on(location, day, closed)]
 
 
-def release_slots(site: SiteConfig, now: datetime) -> ReleaseReport:
+def release_slots(site: SiteConfig, now: datetime, deadline: float | None = None) -> ReleaseReport:
+    """Put every missing slot in place. `deadline` (time.monotonic()): stop creating slots
+    after it, so a run finishes inside the function's timeout whatever it finds missing (a
+    first run for many locations and a long horizon); the next run goes on."""
     report = ReleaseReport()
     for location in site.open_locations:
-        _release_location(location, now, report)
+        _release_location(location, now, report, deadline)
     return report
 
 
-def _release_location(location: Location, now: datetime, report: ReleaseReport) -> None:
+def _release_location(
+    location: Location, now: datetime, report: ReleaseReport, deadline: float | None
+) -> None:
     first, last = in_berlin(now).date(), last_bookable_day(location, now)
     if last < first:
         return
@@ -78,24 +89,30 @@ def _release_location(location: Location, now: datetime, report: ReleaseReport) 
                 "slot capacity changed",
                 extra={"slot": iso(item.starts_at), "capacity": item.capacity},
             )
-    _create(missing, now, location.id, report)
+    _create(missing, now, location.id, report, deadline)
 
 
 def _create(
-    missing: list[PlannedSlot], now: datetime, location: str, report: ReleaseReport
+    missing: list[PlannedSlot],
+    now: datetime,
+    location: str,
+    report: ReleaseReport,
+    deadline: float | None,
 ) -> None:
-    if not missing:
-        return
-
     def put(planned: PlannedSlot) -> bool:
         # False: a concurrent run was first; its slot stands.
         return slots.create_slot(planned, now)
 
-    # The first put alone: it makes the SDK client the others then share (made by many
-    # threads at once, each would build its own).
-    created = [put(missing[0])]
     with ThreadPoolExecutor(max_workers=PARALLEL_PUTS) as pool:
-        created += pool.map(put, missing[1:])
-    for planned, was_created in zip(missing, created, strict=True):
-        if was_created:
-            report.created[(location, planned.start.date())] += 1
+        for begin in range(0, len(missing), PUTS_PER_ROUND):
+            if deadline is not None and time.monotonic() > deadline:
+                report.unfinished = True
+                return
+            batch = missing[begin : begin + PUTS_PER_ROUND]
+            # The first put of a run alone: it makes the SDK client the others then share
+            # (made by many threads at once, each would build its own).
+            created = [put(batch[0])] if begin == 0 else []
+            created += pool.map(put, batch[len(created) :])
+            for planned, was_created in zip(batch, created, strict=True):
+                if was_created:
+                    report.created[(location, planned.start.date())] += 1
