@@ -142,3 +142,18 @@ def test_a_retried_move_with_its_key_moves_once_and_answers_alike(api: ApiClient
     assert retry.body == first.body
     assert first.body["reschedules_left"] == 2
     assert (other.status, other.error["code"]) == (422, "idempotency_key_reused")
+
+
+def test_a_retry_of_a_booking_waiting_for_confirmation_gets_the_same_202(
+    api: ApiClient, confirming_site: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = book(api, booking())
+    later = clock.now() + timedelta(minutes=5)
+    monkeypatch.setattr(clock, "now", lambda: later)
+
+    retry = book(api, booking())
+
+    assert first.status == 202, first.body
+    # The same answer: the masked address and the hold's own confirm_by, not the retry's.
+    assert (retry.status, retry.body) == (202, first.body)
+    assert len(bookings_in_table()) == 1
