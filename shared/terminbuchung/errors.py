@@ -63,6 +63,20 @@ class AlreadyBooked(BookingError):
     # person's hash by the way they were counted, and the references the guards named.
     person: str | None = None
     holders: tuple[str, ...] = ()
+    # Counted by the household number, it is the household (Bedarfsgemeinschaft) that has
+    # the appointment, perhaps booked by another of its members: said so, not "Sie".
+    HOUSEHOLD_MESSAGE = (
+        "Für diese Bedarfsgemeinschaft ist bereits ein Termin gebucht. Es reicht, wenn eine "
+        "Person der Bedarfsgemeinschaft kommt. Für einen anderen Termin sagen Sie bitte "
+        "zuerst den bisherigen ab."
+    )
+
+    def __init__(
+        self, message: str | None = None, *, field: str | None = None, code: str | None = None
+    ) -> None:
+        if message is None and field == "household_number":
+            message = self.HOUSEHOLD_MESSAGE
+        super().__init__(message, field=field, code=code)
 
 
 class BookingNotFound(BookingError):
