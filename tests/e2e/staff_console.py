@@ -98,6 +98,80 @@ def citizen_books(stack: Stack, start: str, name: str, email: str) -> str:
     return reference
 
 
+def cognito(stack: Stack, action: str, body: dict[str, Any]) -> dict[str, Any]:
+    """Cognito's JSON API of the local stack, as a browser calls it."""
+    answer = requests.post(
+        f"{stack.url}/_dev/cognito/",
+        json=body,
+        headers={
+            "X-Amz-Target": f"AWSCognitoIdentityProviderService.{action}",
+            "Content-Type": "application/x-amz-json-1.1",
+        },
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+    result: dict[str, Any] = answer.json()
+    return result
+
+
+def new_member(stack: Stack, username: str) -> str:
+    """A new account of Oranienburg (`infra.ops staff add`); its temporary password."""
+    added = requests.post(
+        f"{stack.url}/_dev/staff",
+        json={
+            "argv": [
+                "staff",
+                "add",
+                username,
+                "--email",
+                f"{username}@jobcenter.example",
+                "--group",
+                "oranienburg",
+            ]
+        },
+        timeout=30,
+    )
+    assert added.status_code == 200, added.text
+    temporary: str = added.json()["output"].split("temporary password: ")[1].split()[0]
+    return temporary
+
+
+def with_authenticator_app(stack: Stack, username: str, password: str) -> None:
+    """A new member who chose a password and turned on an authenticator app (moto takes any
+    six digits for its code)."""
+    client = requests.get(f"{stack.url}/_dev/staff-users", timeout=10).json()["client_id"]
+    challenge = cognito(
+        stack,
+        "InitiateAuth",
+        {
+            "AuthFlow": "USER_PASSWORD_AUTH",
+            "ClientId": client,
+            "AuthParameters": {"USERNAME": username, "PASSWORD": new_member(stack, username)},
+        },
+    )
+    signed_in = cognito(
+        stack,
+        "RespondToAuthChallenge",
+        {
+            "ChallengeName": "NEW_PASSWORD_REQUIRED",
+            "ClientId": client,
+            "Session": challenge["Session"],
+            "ChallengeResponses": {"USERNAME": username, "NEW_PASSWORD": password},
+        },
+    )
+    access = signed_in["AuthenticationResult"]["AccessToken"]
+    cognito(stack, "AssociateSoftwareToken", {"AccessToken": access})
+    cognito(stack, "VerifySoftwareToken", {"AccessToken": access, "UserCode": "123456"})
+    cognito(
+        stack,
+        "SetUserMFAPreference",
+        {
+            "AccessToken": access,
+            "SoftwareTokenMfaSettings": {"Enabled": True, "PreferredMfa": True},
+        },
+    )
+
+
 _TOKENS: dict[tuple[str, str], str] = {}
 
 

@@ -38,12 +38,14 @@ from tests.e2e.staff_console import (
     day_list,
     mail_to,
     moved_stack,
+    new_member,
     outbox,
     sign_in,
     staff_api,
     status,
     stored_tokens,
     unique_email,
+    with_authenticator_app,
 )
 
 FOCUS_RING = "rgb(255, 191, 0)"
@@ -501,23 +503,7 @@ def test_the_first_sign_in_sets_a_new_password(
     browser: Browser, browser_errors: BrowserErrors, stack: Stack, width: int
 ) -> None:
     username = f"neue.kollegin{width}"
-    added = requests.post(
-        f"{stack.url}/_dev/staff",
-        json={
-            "argv": [
-                "staff",
-                "add",
-                username,
-                "--email",
-                "neu@jobcenter.example",
-                "--group",
-                "oranienburg",
-            ]
-        },
-        timeout=30,
-    )
-    assert added.status_code == 200, added.text
-    temporary = added.json()["output"].split("temporary password: ")[1].split()[0]
+    temporary = new_member(stack, username)
 
     with console(browser, browser_errors, stack, width) as page:
         page.get_by_label("Benutzername").fill(username)
@@ -532,6 +518,30 @@ def test_the_first_sign_in_sets_a_new_password(
         expect(page.get_by_text("Die beiden Passwörter stimmen nicht überein.")).to_be_visible()
         page.get_by_label("Neues Passwort wiederholen").fill("Kollegin-Neu-2026!")
         page.get_by_role("button", name="Passwort speichern und anmelden").click()
+        expect(page.get_by_text(f"Angemeldet als {username}")).to_be_visible()
+        open_day(page)
+
+
+@pytest.mark.parametrize("width", [1280, 360], ids=lambda w: f"{w}px")
+def test_a_member_with_an_authenticator_app_gives_its_code(
+    browser: Browser, browser_errors: BrowserErrors, stack: Stack, width: int
+) -> None:
+    username = f"app.kollege{width}"
+    with_authenticator_app(stack, username, "Kollege-App-2026!")
+
+    with console(browser, browser_errors, stack, width) as page:
+        page.get_by_label("Benutzername").fill(username)
+        page.get_by_label("Passwort", exact=True).fill("Kollege-App-2026!")
+        page.get_by_role("button", name="Anmelden").click()
+        code = page.get_by_label("Code aus der Authenticator-App")
+        expect(code).to_be_focused()
+        axe_clean(page, "staff-authenticator-code")
+        screenshot(page, "staff-authenticator-code")
+        code.fill("12345")
+        page.get_by_role("button", name="Bestätigen").click()
+        expect(page.get_by_role("alert").filter(has_text="sechs Ziffern")).to_be_visible()
+        code.fill("123456")
+        page.get_by_role("button", name="Bestätigen").click()
         expect(page.get_by_text(f"Angemeldet als {username}")).to_be_visible()
         open_day(page)
 

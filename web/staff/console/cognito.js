@@ -56,13 +56,22 @@ async function call(config, action, body) {
   return data;
 }
 
-// Either {tokens} or {challenge, session} for the first login's new password.
+// The challenges the console answers: the first login's new password, and the code of the
+// authenticator app (StaffMfa). Setting up an app (MFA_SETUP) is not done here.
+const CHALLENGES = ["NEW_PASSWORD_REQUIRED", "SOFTWARE_TOKEN_MFA"];
+const MFA_SETUP =
+  "Für Ihr Konto ist die Anmeldung mit Authenticator-App vorgeschrieben, aber noch nicht eingerichtet. Bitte wenden Sie sich an die Administration.";
+
+// Either {tokens} or {challenge, session}.
 function outcome(data) {
   if (data.AuthenticationResult) {
     return { tokens: data.AuthenticationResult };
   }
-  if (data.ChallengeName === "NEW_PASSWORD_REQUIRED") {
+  if (CHALLENGES.includes(data.ChallengeName)) {
     return { challenge: data.ChallengeName, session: data.Session };
+  }
+  if (data.ChallengeName === "MFA_SETUP") {
+    throw new SignInError("MFA_SETUP", MFA_SETUP);
   }
   throw new SignInError(data.ChallengeName || "unknown", UNEXPECTED);
 }
@@ -84,6 +93,17 @@ export async function setNewPassword(config, username, session, newPassword) {
       ClientId: config.clientId,
       Session: session,
       ChallengeResponses: { USERNAME: username, NEW_PASSWORD: newPassword },
+    })
+  );
+}
+
+export async function answerCode(config, username, session, code) {
+  return outcome(
+    await call(config, "RespondToAuthChallenge", {
+      ChallengeName: "SOFTWARE_TOKEN_MFA",
+      ClientId: config.clientId,
+      Session: session,
+      ChallengeResponses: { USERNAME: username, SOFTWARE_TOKEN_MFA_CODE: code },
     })
   );
 }

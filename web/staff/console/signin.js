@@ -38,11 +38,7 @@ export function signInView(frame, config, notice, done) {
     frame.say("Anmeldung läuft …");
     try {
       const result = await cognito.signIn(config, name, password.control.value);
-      if (result.challenge) {
-        newPassword(frame, config, name, result.session, done);
-        return;
-      }
-      await done(result.tokens);
+      await next(frame, config, name, result, done);
     } catch (failure) {
       frame.say("");
       fail(failure.message);
@@ -53,6 +49,50 @@ export function signInView(frame, config, notice, done) {
     }
   });
   return { dispose: function () {} };
+}
+
+// Signed in, or the challenge Cognito asks next (a new password, then perhaps the code).
+async function next(frame, config, username, result, done) {
+  if (result.challenge === "NEW_PASSWORD_REQUIRED") {
+    newPassword(frame, config, username, result.session, done);
+  } else if (result.challenge === "SOFTWARE_TOKEN_MFA") {
+    authenticatorCode(frame, config, username, result.session, done);
+  } else {
+    await done(result.tokens);
+  }
+}
+
+function authenticatorCode(frame, config, username, session, done) {
+  const code = field({ name: "code", label: "Code aus der Authenticator-App", required: true, autocomplete: "one-time-code",
+    inputmode: "numeric", maxlength: "6", hint: "Die sechs Ziffern, die Ihre App gerade zeigt." });
+  const problem = el("div");
+  const button = el("button", { type: "submit", class: "st-button" }, "Bestätigen");
+  const form = el("form", { class: "st-form", novalidate: true, "aria-labelledby": "st-code-title" },
+    problem, code.wrapper, el("div", { class: "st-actions" }, button));
+  const title = heading("Anmeldung bestätigen");
+  title.id = "st-code-title";
+  frame.show(title, form);
+  code.control.focus();
+  form.addEventListener("submit", async function (event) {
+    event.preventDefault();
+    problem.replaceChildren();
+    const digits = code.control.value.replace(/\s/g, "");
+    if (!/^[0-9]{6}$/.test(digits)) {
+      problem.replaceChildren(el("p", { class: "st-notice st-notice--error", role: "alert" }, "Bitte geben Sie die sechs Ziffern ein."));
+      code.control.focus();
+      return;
+    }
+    button.disabled = true;
+    try {
+      await next(frame, config, username, await cognito.answerCode(config, username, session, digits), done);
+    } catch (failure) {
+      problem.replaceChildren(el("p", { class: "st-notice st-notice--error", role: "alert" }, failure.message));
+      code.control.value = "";
+      code.control.focus();
+    } finally {
+      button.disabled = false;
+    }
+  });
 }
 
 function newPassword(frame, config, username, session, done) {
@@ -87,11 +127,7 @@ function newPassword(frame, config, username, session, done) {
     button.disabled = true;
     try {
       const result = await cognito.setNewPassword(config, username, session, first.control.value);
-      if (!result.tokens) {
-        fail("Die Anmeldung ist nicht abgeschlossen. Bitte beginnen Sie neu.", first.control);
-        return;
-      }
-      await done(result.tokens);
+      await next(frame, config, username, result, done);
     } catch (failure) {
       fail(failure.message, first.control);
     } finally {
