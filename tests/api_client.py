@@ -10,8 +10,13 @@ from infra.local.lambda_runtime import LocalFunction
 from infra.template import Template
 from tests.proof_of_work import solve
 
-# Requests that carry a solved proof-of-work puzzle (form field `altcha`), as the page sends.
-PROOF_OF_WORK = {("POST", "/bookings")}
+# Requests that carry a solved proof-of-work puzzle (form field `altcha`), as the page
+# sends them (method and the route's path in template.yaml).
+PROOF_OF_WORK = {
+    ("POST", "/bookings"),
+    ("POST", "/bookings/{reference}/reschedule"),
+    ("POST", "/bookings/lookup"),
+}
 
 
 @dataclass
@@ -60,19 +65,19 @@ class ApiClient:
     ) -> Answer:
         """`proof_of_work`: a JSON object sent where the page sends a solved puzzle gets one,
         fetched from GET /challenge and solved here, unless it has an `altcha` already."""
-        if (
-            proof_of_work
-            and (method, path) in PROOF_OF_WORK
-            and isinstance(json_body, dict)
-            and "altcha" not in json_body
-        ):
-            json_body = {**json_body, "altcha": self.solved_challenge()}
         for route in self.routes:
             params = route.match(method, path)
             if params is not None:
                 break
         else:
             raise AssertionError(f"template.yaml has no route for {method} {path}")
+        if (
+            proof_of_work
+            and (route.method, route.path) in PROOF_OF_WORK
+            and isinstance(json_body, dict)
+            and "altcha" not in json_body
+        ):
+            json_body = {**json_body, "altcha": self.solved_challenge()}
         body = raw_body if raw_body is not None else b""
         if json_body is not None:
             body = json.dumps(json_body).encode()

@@ -11,6 +11,7 @@ from http_api.idempotency import idempotency_key
 from terminbuchung import bookings, clock
 from terminbuchung.config import site_config
 from terminbuchung.forms import BookingForm, parse
+from terminbuchung.proof_of_work import challenge_key
 from terminbuchung.references import token_keys
 
 logger = Logger()
@@ -23,7 +24,9 @@ app = create_api(logger)
 def book() -> Response[str]:
     key = idempotency_key(app)
     form = parse(BookingForm, json_body(app))
-    confirmation = bookings.book(form, site_config(), clock.now(), token_keys(), key)
+    confirmation = bookings.book(
+        form, site_config(), clock.now(), token_keys(), key, proof_key=challenge_key()
+    )
     metrics.add_dimension("location", form.location)
     if isinstance(confirmation, bookings.Pending):
         # Waits for the e-mail address to be confirmed; the same answer whether or not the

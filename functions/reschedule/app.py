@@ -13,6 +13,7 @@ from http_api.idempotency import idempotency_key
 from terminbuchung import clock
 from terminbuchung.config import site_config
 from terminbuchung.forms import RescheduleForm, parse
+from terminbuchung.proof_of_work import challenge_key
 from terminbuchung.references import token_keys
 from terminbuchung.reschedule import reschedule
 
@@ -34,6 +35,8 @@ def reschedule_booking(reference: str) -> Response[str]:
         now=clock.now(),
         keys=token_keys(),
         idempotency_key=key,
+        proof=form.altcha,
+        proof_key=challenge_key(),
     )
     metrics.add_dimension("location", moved.location)
     metrics.add_metric("BookingRescheduled", MetricUnit.Count, 1)

@@ -19,6 +19,7 @@ from terminbuchung.errors import (
     AlreadyBooked,
     BookingNotFound,
     Busy,
+    ChallengeFailed,
     HoldExpired,
     SlotFull,
     SlotUnavailable,
@@ -27,6 +28,7 @@ from terminbuchung.errors import (
 from terminbuchung.forms import Applicant, BookingForm
 from terminbuchung.offers import online_service, open_location
 from terminbuchung.people import mailbox
+from terminbuchung.proof_of_work import to_spend
 from terminbuchung.references import (
     TokenKeys,
     cancel_token,
@@ -35,6 +37,7 @@ from terminbuchung.references import (
     token_matches,
 )
 from terminbuchung.table import bookings as table
+from terminbuchung.table.challenges import AlreadySpent, Spent
 from terminbuchung.table.items import BookingItem
 from terminbuchung.table.requests import KeyedRequest, RequestSeen
 
@@ -87,6 +90,8 @@ def book(
     now: datetime,
     keys: TokenKeys,
     idempotency_key: str | None = None,
+    *,
+    proof_key: bytes | None = None,
 ) -> Confirmation | Pending:
     """A citizen books online: an enabled location, a service bookable online, a start
     within the booking window (minimum notice, horizon). A request sent again with the same
@@ -106,6 +111,9 @@ def book(
         request = idempotency.keyed(idempotency_key, "book", content, keys, now)
         if replay := idempotency.earlier(request, content, keys, now):
             return _replayed(replay.reference, keys, form)
+    # The page's proof of work (form field altcha), spent in the booking's transaction.
+    # POST /bookings always passes the key; callers without it are tests of other rules.
+    proof = to_spend(form.altcha, proof_key, now)
     location = open_location(site, form.location, field="location")
     service = online_service(site, location, form.service)
     check_bookable(location, form.start, now)
@@ -119,8 +127,9 @@ def book(
             keys=keys,
             via=BookingItem.ONLINE,
             by=BookingItem.CITIZEN,
-            confirm_by=confirm_by,
+            proof=proof,
             request=request,
+            confirm_by=confirm_by,
         )
     except AlreadyBooked as already:
         if confirm_by is None:
@@ -147,8 +156,9 @@ def place(
     via: str,
     by: str,
     remarks: str | None = None,
-    confirm_by: datetime | None = None,
+    proof: Spent | None = None,
     request: KeyedRequest | None = None,
+    confirm_by: datetime | None = None,
 ) -> Confirmation:
     """A seat of the slot, the booking, and one guard per way of counting a person, all at
     once or not at all. A person holds at most `max_active_bookings_per_person` bookings,
@@ -170,8 +180,9 @@ def place(
         via=via,
         by=by,
         remarks=remarks,
-        confirm_by=confirm_by,
+        proof=proof,
         request=request,
+        confirm_by=confirm_by,
     )
     people = {}
     if form.email:
@@ -188,6 +199,8 @@ def place(
         already.person = people[holds.way].hash
         already.holders = tuple(holds.references)
         raise already from None
+    except AlreadySpent:
+        raise ChallengeFailed() from None
     except table.SeatNotFree as taken:
         raise (SlotFull if taken.full else SlotUnavailable)(field="start") from None
     except table.Contended:

@@ -245,11 +245,13 @@ class LookupForm(_Form):
     """ "Termin wiederfinden": the address the links are to go to."""
 
     email: Email
+    altcha: Any = None  # the proof of work, as for a booking (proof_of_work.check_solution)
 
 
 class RescheduleForm(_Form):
     token: Annotated[str, Field(min_length=1, max_length=200)]
     start: Instant
+    altcha: Any = None  # the proof of work, as for a booking (proof_of_work.check_solution)
 
 
 def _message(error: dict[str, Any], field: str | None) -> tuple[str, str]:

@@ -15,7 +15,10 @@ from aws_lambda_powertools import Logger
 from terminbuchung.addresses import masked_address
 from terminbuchung.people import mailbox
 from terminbuchung.references import TokenKeys, person_hashes
+from terminbuchung.errors import ChallengeFailed
+from terminbuchung.proof_of_work import to_spend
 from terminbuchung.table import bookings as table
+from terminbuchung.table.challenges import AlreadySpent, spend
 from terminbuchung.table.items import NoticeItem
 from terminbuchung.table.notices import leave_notice
 
@@ -38,7 +41,14 @@ def tell_the_holder(person: str | None, references: tuple[str, ...], now: dateti
         logger.exception("notice not written", extra={"kind": NoticeItem.ALREADY_BOOKED})
 
 
-def look_up(email: str, now: datetime, keys: TokenKeys) -> str:
+def look_up(
+    email: str,
+    now: datetime,
+    keys: TokenKeys,
+    *,
+    proof: object = None,
+    proof_key: bytes | None = None,
+) -> str:
     """Send the links to the bookings this address holds to that address; the masked address
     for the answer, which is the same whether it holds any.
 
@@ -46,6 +56,14 @@ def look_up(email: str, now: datetime, keys: TokenKeys) -> str:
     for every address, with or without bookings, so both take the same work and the same
     rate applies. Two round trips (three after a key rotation).
     """
+    # The page's proof of work (field altcha), spent before anything is looked up: a
+    # lookup sends an e-mail, so one solution must not send several. One write more; a
+    # lookup has no transaction of its own to put it in.
+    if spent := to_spend(proof, proof_key, now):
+        try:
+            spend(spent)
+        except AlreadySpent:
+            raise ChallengeFailed() from None
     current, previous = person_hashes("email", mailbox(email), keys)
     references = table.held_by(current, now)
     if previous:

@@ -25,11 +25,14 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from terminbuchung.config import ProofOfWorkRules
 from terminbuchung.errors import ChallengeFailed
 from terminbuchung.settings import read_settings
+
+if TYPE_CHECKING:
+    from terminbuchung.table.challenges import Spent
 
 ALGORITHM: Final = "SHA-256"
 # Far more than any honest payload (about 250 characters): refused before decoding.
@@ -136,3 +139,15 @@ def challenge_key() -> bytes:
 
     value = parameters.get_secret(settings.required("challenge_key_secret_arn"), force_fetch=True)
     return (value if isinstance(value, str) else bytes(value).decode()).encode()
+
+
+def to_spend(payload: object, key: bytes | None, now: datetime) -> "Spent | None":
+    """The solution a citizen's request carries, verified (else ChallengeFailed), as the
+    mark its request's own write spends (table.challenges); None without a key: callers
+    that stand for no request of the page (tests of other rules, the office)."""
+    if key is None:
+        return None
+    from terminbuchung.table.challenges import Spent
+
+    solved = check_solution(payload, key, now)
+    return Spent(solved.id, solved.expires_at)

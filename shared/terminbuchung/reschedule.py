@@ -20,6 +20,7 @@ from terminbuchung.clock import iso
 from terminbuchung.config import SiteConfig
 from terminbuchung.errors import (
     Busy,
+    ChallengeFailed,
     NotConfirmed,
     NotYetConfirmed,
     RescheduleLimit,
@@ -28,9 +29,11 @@ from terminbuchung.errors import (
     TooLate,
 )
 from terminbuchung.offers import open_location
+from terminbuchung.proof_of_work import to_spend
 from terminbuchung.references import TokenKeys
 from terminbuchung.table import bookings as table
 from terminbuchung.table import moves
+from terminbuchung.table.challenges import AlreadySpent
 from terminbuchung.table.items import BookingItem
 
 logger = Logger(child=True)
@@ -62,6 +65,8 @@ def reschedule(
     now: datetime,
     keys: TokenKeys,
     idempotency_key: str | None = None,
+    proof: object = None,
+    proof_key: bytes | None = None,
 ) -> Moved:
     """Move the holder's booking to `start`. Asking for the time it already has answers the
     booking as it is (a retry after a lost answer moves nothing twice)."""
@@ -72,6 +77,9 @@ def reschedule(
         request = idempotency.keyed(idempotency_key, OPERATION, content, keys, now)
         if idempotency.earlier(request, content, keys, now):
             return _moved(table.load(item.reference) or item, site)
+    # The page's proof of work (field altcha), spent with the move; POST .../reschedule
+    # always passes the key.
+    spent = to_spend(proof, proof_key, now)
     if item.status == _PENDING:
         raise NotYetConfirmed()
     if item.status != BookingItem.CONFIRMED:
@@ -94,12 +102,14 @@ def reschedule(
         at=now,
     )
     try:
-        moves.move(item, to, request)
+        moves.move(item, to, request, spent)
     except moves.RequestSeen:
         # The same request, a moment earlier: its move is the answer.
         return reschedule(
             reference, token, start, site=site, now=now, keys=keys, idempotency_key=idempotency_key
         )
+    except AlreadySpent:
+        raise ChallengeFailed() from None
     except moves.SeatNotFree as taken:
         raise (SlotFull if taken.full else SlotUnavailable)(field="start") from None
     except moves.BookingChanged:

@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from terminbuchung.clock import BERLIN
+from tests.proof_of_work import solved
 
 _handed_out: set[str] = set()
 _lock = threading.Lock()
@@ -41,6 +42,7 @@ def book(base_url: str, start: str, email: str | None = None, **extra: str) -> r
         "start": start,
         "name": "Erika Mustermann",
         "email": email or new_email(),
+        "altcha": solved(base_url),
         **extra,
     }
     return requests.post(f"{base_url}/bookings", json=body, timeout=30)

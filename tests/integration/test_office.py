@@ -23,6 +23,7 @@ from terminbuchung.staff_members import StaffMember
 from terminbuchung.table import SlotItem, use_table
 from tests.conftest import create_table
 from tests.integration.test_staff_auth import sign_in
+from tests.proof_of_work import solved
 
 MONDAY = datetime(2026, 11, 30, 7, 0, tzinfo=BERLIN)
 TUESDAY_10 = datetime(2026, 12, 1, 10, 0, tzinfo=BERLIN)
@@ -68,7 +69,8 @@ def test_a_day_of_the_office_over_http(base_url: str, anna_token: str) -> None:
     online = requests.post(
         f"{base_url}/bookings",
         json={"location": "oranienburg", "service": "beratung", "start": start,
-              "name": "Erika Mustermann", "email": f"erika-{uuid.uuid4().hex[:8]}@example.de"},
+              "name": "Erika Mustermann", "email": f"erika-{uuid.uuid4().hex[:8]}@example.de",
+              "altcha": solved(base_url)},
         timeout=30,
     )  # fmt: skip
     assert online.status_code == 201, online.text

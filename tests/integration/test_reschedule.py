@@ -11,6 +11,7 @@ from typing import Any
 import requests
 
 from tests.integration.test_http import _handed_out, _lock, available, book, seats_booked
+from tests.proof_of_work import solved
 
 
 def claim_slots(base_url: str, count: int) -> list[str]:
@@ -27,7 +28,7 @@ def claim_slots(base_url: str, count: int) -> list[str]:
 def reschedule(base_url: str, made: dict[str, str], start: str, **headers: str) -> Any:
     return requests.post(
         f"{base_url}/bookings/{made['reference']}/reschedule",
-        json={"token": made["cancel_token"], "start": start},
+        json={"token": made["cancel_token"], "start": start, "altcha": solved(base_url)},
         headers=headers,
         timeout=60,
     )

@@ -233,6 +233,7 @@ def test_json_in_any_spelling_of_its_media_type_books(api: ApiClient, content_ty
         "start": "2026-12-01T10:00:00+01:00",
         "name": "Erika Mustermann",
         "email": "erika@example.de",
+        "altcha": api.solved_challenge(),  # the proof of work, as the page sends it
     }
     answer = api.post("/bookings", raw_body=json.dumps(body).encode(), content_type=content_type)
     assert answer.status == 201

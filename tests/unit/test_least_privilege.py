@@ -43,6 +43,7 @@ UNDELIVERED_MAIL_ONLY = {
 BOOKINGS_ONLY = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["BOOKING#*"]}}
 GUARDS_ONLY = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["GUARD#*"]}}
 NOTICES_ONLY = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["NOTICE#*"]}}
+SPENT_SOLUTIONS_ONLY = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["CHALLENGE#*"]}}
 # A booking, its slot and its guards: what confirming and expiring change together.
 SEAT_ITEMS_ONLY = {
     "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["BOOKING#*", "LOC#*", "GUARD#*"]}
@@ -131,7 +132,8 @@ EXPECTED = {
         {LOGS, XRAY},
         grants(["dynamodb:Query"], [TABLE], GUARDS_ONLY),
         grants(["dynamodb:PutItem"], [TABLE], NOTICES_ONLY),
-        grants(["secretsmanager:GetSecretValue"], [TOKEN_KEY]),
+        grants(["dynamodb:PutItem"], [TABLE], SPENT_SOLUTIONS_ONLY),
+        grants(["secretsmanager:GetSecretValue"], [TOKEN_KEY, CHALLENGE_KEY]),
     ),
     # Invoked by a pending booking's schedule: expires it (booking, slot, guards).
     "ExpireHoldFunction": expected(
@@ -175,7 +177,7 @@ EXPECTED = {
     "RescheduleFunction": expected(
         {LOGS, XRAY},
         grants(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], [TABLE]),
-        grants(["secretsmanager:GetSecretValue"], [TOKEN_KEY]),
+        grants(["secretsmanager:GetSecretValue"], [TOKEN_KEY, CHALLENGE_KEY]),
     ),
     # Who is signed in comes from the token's claims, where from the site configuration.
     "StaffMeFunction": expected({LOGS, XRAY}),

@@ -21,6 +21,8 @@ import {
   ui,
   view,
 } from "./page.js";
+import { prepare as prepareProofOfWork, solution } from "./proof-of-work.js";
+import { showPending } from "./confirm.js";
 import { showConfirmation } from "./step-confirmation.js";
 import { start } from "./step-location.js";
 import { reloadTimes, showTimes } from "./step-time.js";
@@ -170,13 +172,21 @@ export function showDetails() {
     announce("Ihr Termin wird gebucht …");
     try {
       // One key per attempt (attempts.js): a retry of the same entries gets this booking.
-      const confirmation = await api(
-        "POST",
-        "/bookings",
+      const confirmation = await bookWithProofOfWork(
         payload,
         idempotencyHeader("POST /bookings " + JSON.stringify(payload))
       );
       attemptDone();
+      if (confirmation.status === "pending") {
+        // It counts once the citizen confirms the address by the e-mail's link (202).
+        showPending(
+          confirmation,
+          { start: state.slot.start, end: state.slot.end },
+          { location: state.location, service: state.service },
+          showDetails
+        );
+        return;
+      }
       state.confirmation = {
         reference: confirmation.reference,
         token: confirmation.cancel_token,
@@ -198,6 +208,26 @@ export function showDetails() {
   });
   add(current.section, form);
   show(current);
+  // Solved in the background while the citizen types: nobody waits for it.
+  prepareProofOfWork();
+}
+
+// The booking with the proof of work the page solved while the citizen typed (not part of
+// the attempt's key: it changes per try). A refused solution (expired after a long pause,
+// say) is replaced once by a fresh one.
+async function bookWithProofOfWork(payload, headers) {
+  async function send() {
+    const body = Object.assign({ altcha: await solution() }, payload);
+    return api("POST", "/bookings", body, headers);
+  }
+  try {
+    return await send();
+  } catch (error) {
+    if (error.code !== "challenge_failed") {
+      throw error;
+    }
+    return send();
+  }
 }
 
 function bookingFailed(form, fields, error) {

@@ -21,6 +21,7 @@ from pynamodb.expressions.update import Action
 from terminbuchung.clock import iso
 from terminbuchung.references import new_reference
 from terminbuchung.table import requests, statistics
+from terminbuchung.table.challenges import Spent, raise_if_spent, spend_in
 from terminbuchung.table.items import BookingItem, GuardItem, HistoryEntry, SlotItem
 from terminbuchung.table.keys import (
     BOOKING_SORT_KEY,
@@ -53,6 +54,8 @@ class NewBooking:
     via: str = BookingItem.ONLINE
     by: str = BookingItem.CITIZEN  # who booked: the citizen, or a staff member's username
     remarks: str | None = None
+    # The proof of work it paid with: spent in the booking's transaction (single use).
+    proof: Spent | None = None
     # Online bookings that wait for the citizen to confirm the e-mail address: the seat is
     # held until then (status pending), and it counts for the evaluation once confirmed.
     confirm_by: datetime | None = None
@@ -133,6 +136,7 @@ def reserve(booking: NewBooking, people: Mapping[str, Person], *, limit: int, no
             if previous := people[way].previous_hash:
                 seat = guard_key(previous, seats[way])
                 transaction.check(_before_rotation(way), GuardItem, seat, _seat_free(now))
+        spend_in(transaction, booking.proof)
         if booking.request:
             requests.put(transaction, booking.request, reference, now)
         try:
@@ -140,6 +144,7 @@ def reserve(booking: NewBooking, people: Mapping[str, Person], *, limit: int, no
         except TransactionFailed as failed:
             if booking.request and failed.failed(requests.LABEL):
                 raise requests.RequestSeen() from None
+            raise_if_spent(failed)
             # A seat is taken when DynamoDB shows the guard holding it (the failed put returns
             # it). A refusal with no guard there cannot come from our condition; it was seen
             # once in ~1,000 bookings on an overloaded DynamoDB Local (issue 14, README): it

@@ -15,9 +15,9 @@ from pynamodb.models import Model
 
 from terminbuchung.table.connection import TableMeta
 from terminbuchung.table.keys import used_challenge_key
-from terminbuchung.table.transaction import Transaction
+from terminbuchung.table.transaction import Transaction, TransactionFailed
 
-LABEL = "proof of work"
+SPENT_LABEL = "proof of work"
 
 
 class UsedChallengeItem(Model):
@@ -45,9 +45,17 @@ def _mark(solution: Spent) -> UsedChallengeItem:
     return UsedChallengeItem(*used_challenge_key(solution.id), expires_at=solution.expires_at)
 
 
-def put(transaction: Transaction, solution: Spent) -> None:
-    """Spend the solution in `transaction`; if it was spent, the item labelled LABEL fails."""
-    transaction.put(LABEL, _mark(solution), condition=UsedChallengeItem.pk.does_not_exist())
+def spend_in(transaction: Transaction, solution: Spent | None) -> None:
+    """Spend the solution (if there is one) in `transaction`; see `raise_if_spent`."""
+    if solution is not None:
+        condition = UsedChallengeItem.pk.does_not_exist()
+        transaction.put(SPENT_LABEL, _mark(solution), condition=condition)
+
+
+def raise_if_spent(failed: TransactionFailed) -> None:
+    """AlreadySpent if `failed` failed because its solution had paid for another request."""
+    if failed.failed(SPENT_LABEL):
+        raise AlreadySpent()
 
 
 def spend(solution: Spent) -> None:

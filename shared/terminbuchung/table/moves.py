@@ -20,6 +20,7 @@ from terminbuchung.table.bookings import (
     _back_off,
     _why_not,
 )
+from terminbuchung.table.challenges import Spent, raise_if_spent, spend_in
 from terminbuchung.table.items import BookingItem, GuardItem, HistoryEntry, SlotItem
 from terminbuchung.table.keys import day_key, day_order, location_key, slot_key
 from terminbuchung.table.requests import RequestSeen
@@ -45,7 +46,12 @@ class Move:
     by: str = BookingItem.CITIZEN
 
 
-def move(item: BookingItem, to: Move, request: requests.KeyedRequest | None = None) -> None:
+def move(
+    item: BookingItem,
+    to: Move,
+    request: requests.KeyedRequest | None = None,
+    proof: Spent | None = None,
+) -> None:
     """Move `item` (as read) to `to.start`. Raises SeatNotFree, BookingChanged, RequestSeen
     or Contended; on any of them nothing has changed."""
     guards = [str(guard) for guard in item.guards]
@@ -98,11 +104,13 @@ def move(item: BookingItem, to: Move, request: requests.KeyedRequest | None = No
             )
         if request:
             requests.put(transaction, request, item.reference, to.at)
+        spend_in(transaction, proof)  # the proof of work: spent with the move, or not at all
         try:
             transaction.commit()
         except TransactionFailed as failed:
             if failed.failed(requests.LABEL):
                 raise RequestSeen() from None
+            raise_if_spent(failed)
             if failed.failed("booking"):
                 raise BookingChanged() from None
             if failed.failed("new slot"):
