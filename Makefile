@@ -23,7 +23,7 @@ help:
 	@echo "make release      release slots now on the running local stack"
 	@echo "make reminders    send tomorrow's reminders now (from the configured hour on)"
 	@echo "                  e-mails the local stack sent: http://127.0.0.1:$(PORT)/_dev/outbox.html"
-	@echo "make benchmark    booking throughput against DynamoDB Local"
+	@echo "make benchmark    cold starts, round trips, warm ratios, release, 1,000-client stampede"
 	@echo "make benchmark-fairness  proof of work: a script's cost, a citizen's wait, the release rush"
 
 # --- bootstrap -------------------------------------------------------------------------
