@@ -47,7 +47,7 @@ from infra.template import Cors, Route, Template
 LOCAL_TABLE = "terminbuchung-local"
 # For the local stack only: in AWS the key comes from Secrets Manager.
 LOCAL_TOKEN_KEY = "local-development-key-not-for-production"  # noqa: S105
-LOCAL_CHALLENGE_KEY = "local-challenge-key-not-for-production"  # noqa: S105
+LOCAL_CHALLENGE_KEY = "local-challenge-key-not-for-production"
 LOCAL_ORIGINS = "http://127.0.0.1:3000,http://localhost:3000"
 LOCAL_REGION = "eu-central-1"
 LOCAL_HOLD_SCHEDULES = "terminbuchung-local-holds"

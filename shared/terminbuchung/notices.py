@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 from aws_lambda_powertools import Logger
 
 from terminbuchung.addresses import masked_address
-from terminbuchung.people import mailbox
-from terminbuchung.references import TokenKeys, person_hashes
 from terminbuchung.errors import ChallengeFailed
+from terminbuchung.people import mailbox
 from terminbuchung.proof_of_work import to_spend
+from terminbuchung.references import TokenKeys, person_hashes
 from terminbuchung.table import bookings as table
 from terminbuchung.table.challenges import AlreadySpent, spend
 from terminbuchung.table.items import NoticeItem
