@@ -80,3 +80,17 @@ export async function solution() {
   pending = null;
   return current.promise;
 }
+
+// Send a request that pays with the proof of work: `send(altcha)` returns the API's
+// promise. A refused solution (expired after a long pause, say) is replaced once by a
+// fresh one; any other error is the request's own.
+export async function sendWithProofOfWork(send) {
+  try {
+    return await send(await solution());
+  } catch (error) {
+    if (error.code !== "challenge_failed") {
+      throw error;
+    }
+    return send(await solution());
+  }
+}

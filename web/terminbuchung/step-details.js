@@ -21,7 +21,7 @@ import {
   ui,
   view,
 } from "./page.js";
-import { prepare as prepareProofOfWork, solution } from "./proof-of-work.js";
+import { prepare as prepareProofOfWork, sendWithProofOfWork } from "./proof-of-work.js";
 import { showPending } from "./confirm.js";
 import { showConfirmation } from "./step-confirmation.js";
 import { start } from "./step-location.js";
@@ -213,21 +213,11 @@ export function showDetails() {
 }
 
 // The booking with the proof of work the page solved while the citizen typed (not part of
-// the attempt's key: it changes per try). A refused solution (expired after a long pause,
-// say) is replaced once by a fresh one.
-async function bookWithProofOfWork(payload, headers) {
-  async function send() {
-    const body = Object.assign({ altcha: await solution() }, payload);
-    return api("POST", "/bookings", body, headers);
-  }
-  try {
-    return await send();
-  } catch (error) {
-    if (error.code !== "challenge_failed") {
-      throw error;
-    }
-    return send();
-  }
+// the attempt's key: it changes per try).
+function bookWithProofOfWork(payload, headers) {
+  return sendWithProofOfWork(function (altcha) {
+    return api("POST", "/bookings", Object.assign({ altcha: altcha }, payload), headers);
+  });
 }
 
 function bookingFailed(form, fields, error) {

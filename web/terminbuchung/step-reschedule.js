@@ -9,6 +9,7 @@ import { calendarLink } from "./calendar.js";
 import { berlinDay, formatDay, formatTime, formatWhen } from "./dates.js";
 import { add, el } from "./dom.js";
 import { manage } from "./manage.js";
+import { prepare as prepareProofOfWork, sendWithProofOfWork } from "./proof-of-work.js";
 import {
   announce,
   buttonRow,
@@ -117,6 +118,7 @@ export function loadNewDays(message) {
 export function showNewDays(message) {
   const byDay = slotsByDay();
   const current = view("reschedule-day", "Termin verschieben: neuen Tag wählen");
+  prepareProofOfWork(); // solved while the citizen picks the new time
   if (message) {
     add(current.section, notice("error", el("p", {}, message)));
     announce(message);
@@ -247,13 +249,11 @@ async function submitMove(yes, progress, errorBox) {
   const path = "/bookings/" + encodeURIComponent(move.link.reference) + "/reschedule";
   const body = { token: move.link.token, start: move.slot };
   try {
-    const moved = await api(
-      "POST",
-      path,
-      body,
-      // A retry of this move (a lost answer) moves nothing twice; another time is a new key.
-      idempotencyHeader("POST " + path + " " + move.slot)
-    );
+    // A retry of this move (a lost answer) moves nothing twice; another time is a new key.
+    const headers = idempotencyHeader("POST " + path + " " + move.slot);
+    const moved = await sendWithProofOfWork(function (altcha) {
+      return api("POST", path, Object.assign({ altcha: altcha }, body), headers);
+    });
     attemptDone();
     showMoved(moved);
   } catch (error) {
