@@ -107,8 +107,10 @@ def script_cost(base: str, *, solve_puzzles: bool) -> dict[str, float]:
     starts = free_slots(base, session)
     cpu, wall = [], []
     for start in starts[:COST_BOOKINGS]:
+        # Without proof of work: the booking request alone. The API requires a solution,
+        # so it gets one made in advance with the stack's key (no work, not timed).
+        altcha = None if solve_puzzles else solved_on_the_phone({"maxnumber": 1000})
         cpu_before, wall_before = time.process_time(), time.perf_counter()
-        altcha = None
         if solve_puzzles:
             altcha = solve(session.get(f"{base}/challenge", timeout=30).json())
         answer = session.post(f"{base}/bookings", json=body(start, altcha), timeout=30)
@@ -210,12 +212,16 @@ def browser_wait(base: str) -> dict[str, Any]:
 
 
 def script_process(
-    base: str, day: str, stop_at: float, writes_per_minute: int | None, out: Any
+    base: str, day: str, t0: float, stop_at: float, writes_per_minute: int | None, out: Any
 ) -> None:
-    """A script: fetch a puzzle, solve it, book the first free time; again, until no seat
-    is left or time is up. Counts its bookings and its CPU."""
+    """A script, started before the release and waiting for it: fetch a puzzle, solve it,
+    book a free time (at random, so scripts do not collide); again, until no seat is left
+    or time is up. Counts its bookings and its CPU."""
+    rng = random.Random()  # noqa: S311 - a simulation, not a secret
     session = requests.Session()
+    time.sleep(max(0.0, t0 - time.time()))
     booked, attempts = 0, 0
+    statuses: dict[str, int] = {}
     sent: list[float] = []
     started = time.process_time()
     while time.time() < stop_at:
@@ -230,11 +236,20 @@ def script_process(
                 continue
             sent.append(time.time())
         altcha = solve(session.get(f"{base}/challenge", timeout=30).json())
-        answer = session.post(f"{base}/bookings", json=body(starts[0], altcha), timeout=30)
+        answer = session.post(f"{base}/bookings", json=body(rng.choice(starts), altcha), timeout=30)
         attempts += 1
+        code = answer.json().get("error", {}).get("code") or str(answer.status_code)
+        statuses[code] = statuses.get(code, 0) + 1
         if answer.status_code in (201, 202):
             booked += 1
-    out.put({"booked": booked, "attempts": attempts, "cpu_s": time.process_time() - started})
+    out.put(
+        {
+            "booked": booked,
+            "attempts": attempts,
+            "statuses": statuses,
+            "cpu_s": time.process_time() - started,
+        }
+    )
 
 
 def citizen(base: str, day: str, t0: float, stop_at: float, rng: random.Random) -> bool:
@@ -283,12 +298,13 @@ def solved_on_the_phone(puzzle: dict[str, Any]) -> str:
 
 def rush(base: str, day: str, *, writes_per_minute: int | None) -> dict[str, Any]:
     rng = random.Random(13)  # noqa: S311 - a simulation, not a secret
-    t0 = time.time() + 2
+    # The scripts' processes start (and import) before the release, as a prepared script.
+    t0 = time.time() + 5
     stop_at = t0 + RUSH_LIMIT_S
     queue: Any = multiprocessing.get_context("spawn").Queue()
     scripts = [
         multiprocessing.get_context("spawn").Process(
-            target=script_process, args=(base, day, stop_at, writes_per_minute, queue)
+            target=script_process, args=(base, day, t0, stop_at, writes_per_minute, queue)
         )
         for _ in range(SCRIPTS)
     ]
@@ -298,7 +314,6 @@ def rush(base: str, day: str, *, writes_per_minute: int | None) -> dict[str, Any
             pool.submit(citizen, base, day, t0, stop_at, random.Random(rng.random()))  # noqa: S311
             for _ in range(citizens)
         ]
-        time.sleep(max(0.0, t0 - time.time()))
         for process in scripts:
             process.start()
         script_results = [queue.get(timeout=RUSH_LIMIT_S + 120) for _ in scripts]
@@ -314,6 +329,7 @@ def rush(base: str, day: str, *, writes_per_minute: int | None) -> dict[str, Any
         "seats_to_scripts": sum(r["booked"] for r in script_results),
         "seats_to_citizens": sum(citizen_results),
         "script_attempts": sum(r["attempts"] for r in script_results),
+        "script_answers": [r["statuses"] for r in script_results],
         "script_cpu_s": round(sum(r["cpu_s"] for r in script_results), 2),
         "citizens_typing_s": list(TYPING),
         "ended_after_s": round(gone_after, 1),
