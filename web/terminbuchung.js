@@ -7,7 +7,8 @@
  * this file with <script type="module" src="…/terminbuchung.js"> (see README.md). The
  * widget talks only to the public API (GET /locations, GET …/slots, POST /bookings,
  * GET /bookings/{reference}, GET /bookings/{reference}/calendar.ics,
- * POST /bookings/{reference}/cancel).
+ * POST /bookings/{reference}/cancel, POST /bookings/{reference}/confirm,
+ * POST /bookings/lookup).
  *
  * terminbuchung/: api.js (the API client), dates.js, dom.js, page.js (the frame, state,
  * views, loading and failure), widgets.js (form fields, the choose-one steps), summary.js,
@@ -25,11 +26,15 @@
 
 import { rememberSteps, resume } from "./terminbuchung/history.js";
 import { followLinks, route } from "./terminbuchung/link.js";
+import { lookupOffer } from "./terminbuchung/lookup.js";
 import { mount } from "./terminbuchung/page.js";
+import { start } from "./terminbuchung/step-location.js";
 
 const root = document.getElementById("terminbuchung");
 if (root) {
   mount(root);
+  // "Link verloren?": below every view, so a citizen who lost the e-mail finds it at once.
+  root.appendChild(lookupOffer(start));
   rememberSteps(root);
   // After a reload: the step the tab left (history.js); else what the link asks for.
   if (!resume()) {

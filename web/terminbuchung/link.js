@@ -14,6 +14,7 @@ import {
   state,
   view,
 } from "./page.js";
+import { confirmBooking } from "./confirm.js";
 import { manage, newBookingLink } from "./manage.js";
 import { start } from "./step-location.js";
 
@@ -39,12 +40,15 @@ export function linkFromFragment() {
   if (!REFERENCE_PATTERN.test(reference) || !TOKEN_PATTERN.test(token)) {
     return { incomplete: true };
   }
-  return { reference: reference, token: token };
+  // confirm=1: the e-mail's link that confirms a booking waiting for it (confirm.js).
+  return { reference: reference, token: token, confirm: params.get("confirm") === "1" };
 }
 
 function openLink(link) {
   if (link.incomplete) {
     showIncompleteLink();
+  } else if (link.confirm) {
+    confirmBooking(link);
   } else {
     manage(link);
   }

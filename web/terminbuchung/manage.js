@@ -16,9 +16,17 @@ import {
   ui,
   view,
 } from "./page.js";
+import { confirmBooking } from "./confirm.js";
+import { lookupOffer } from "./lookup.js";
 import { start } from "./step-location.js";
 import { rescheduleButton } from "./step-reschedule.js";
 import { bookingSummary, whatToBring } from "./summary.js";
+
+// Headings of a booking that is no appointment (yet, or any more).
+const TITLES = {
+  pending: "Ihr Termin ist noch nicht bestätigt",
+  expired: "Dieser Termin ist nicht mehr gültig",
+};
 
 export function manage(link) {
   load(
@@ -35,6 +43,7 @@ export function manage(link) {
       add(
         current.section,
         notice("error", el("p", {}, found.notFound.message)),
+        lookupOffer(null),
         contactBlock(),
         buttonRow(newBookingLink())
       );
@@ -109,8 +118,47 @@ function showBooking(booking, link) {
   const known = describeBooking(booking);
   const confirmed = booking.status === "confirmed";
   const begun = new Date(booking.start).getTime() <= Date.now();
-  const title = confirmed ? "Ihr Termin" : "Dieser Termin ist abgesagt";
+  const title = TITLES[booking.status] || (confirmed ? "Ihr Termin" : "Dieser Termin ist abgesagt");
   const current = view("manage", title);
+  if (booking.status === "pending") {
+    // Not yet confirmed: the e-mail's confirm link, or this button, makes it count.
+    add(
+      current.section,
+      notice(
+        "info",
+        el("p", {}, "Bitte bestätigen Sie diesen Termin. Erst dann ist er gebucht."),
+        buttonRow(
+          el(
+            "button",
+            {
+              type: "button",
+              class: "tb-button",
+              onclick: function () {
+                confirmBooking(link);
+              },
+            },
+            "Termin jetzt bestätigen"
+          )
+        )
+      ),
+      bookingSummary(booking, known.location, known.service)
+    );
+    show(current);
+    return;
+  }
+  if (booking.status === "expired") {
+    add(
+      current.section,
+      notice(
+        "info",
+        el(
+          "p",
+          {},
+          "Dieser Termin wurde nicht rechtzeitig bestätigt. Wir haben ihn wieder für andere freigegeben. Sie können gern einen neuen Termin buchen."
+        )
+      )
+    );
+  }
   if (booking.status === "cancelled") {
     add(
       current.section,
