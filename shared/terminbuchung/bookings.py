@@ -317,6 +317,8 @@ def settle(item: BookingItem, now: datetime) -> str:
             return BookingItem.EXPIRED
     except table.Contended:
         raise Busy() from None
+    except table.SeatNotFree:
+        raise SlotUnavailable() from None
     return _load(item.reference).status
 
 

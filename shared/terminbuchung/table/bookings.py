@@ -274,7 +274,8 @@ def expire(item: BookingItem, now: datetime) -> bool:
 def confirm(item: BookingItem, now: datetime) -> bool:
     """The citizen confirmed the address in time: the booking counts from now on (status and
     the slot's counters in one transaction). False if it is no longer pending or its time is
-    up: the expiry, or another click, came first."""
+    up: the expiry, or another click, came first. SeatNotFree if the office closed the slot
+    meanwhile (the booking stays pending and expires on time)."""
     for attempt in range(ATTEMPTS):
         transaction = Transaction()
         transaction.update(
@@ -292,13 +293,16 @@ def confirm(item: BookingItem, now: datetime) -> bool:
             "slot",
             SlotItem(location_key(item.location), item.slot),
             statistics.booked(via, item.starts_at, now),
-            condition=SlotItem.pk.exists(),
+            # Closed by the office meanwhile: the hold is not confirmed; it expires on time.
+            condition=SlotItem.pk.exists() & SlotItem.closed_reason.does_not_exist(),
         )
         try:
             transaction.commit()
         except TransactionFailed as failed:
             if failed.failed("booking"):
                 return False
+            if failed.failed("slot"):
+                raise SeatNotFree(full=False) from None
             if not failed.conflict:
                 raise
             _back_off(attempt)

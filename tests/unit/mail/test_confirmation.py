@@ -469,3 +469,31 @@ def test_the_confirming_test_site_is_the_test_site_with_confirmation() -> None:
     assert "confirm_within_minutes = 30" in confirming
     confirming.remove("confirm_within_minutes = 30")
     assert confirming == settings(TEST_SITE.read_text(encoding="utf-8"))
+
+
+def test_a_slot_closed_before_the_confirmation_is_not_booked_and_expires_on_time(
+    confirming: ApiClient, mailroom: Mailroom, confirming_site: SiteConfig, clock_at: Any
+) -> None:
+    from datetime import date, time
+
+    from terminbuchung import closures
+
+    reference, token = booked_and_mailed(confirming, mailroom)
+    closures.close(
+        confirming_site,
+        "oranienburg",
+        date(2026, 12, 1),
+        reason="Betriebsversammlung",
+        now=MONDAY_MORNING,
+        start=time(10, 0),
+        end=time(11, 0),
+    )
+    refused = confirm(confirming, reference, token)
+    assert (refused.status, refused.error["code"]) == (409, "slot_unavailable")
+    assert booking(reference).status == "pending"
+    assert slot().booked_online is None
+
+    clock_at(CONFIRM_BY)
+    mailroom.remind()  # the sweep
+    assert booking(reference).status == "expired"
+    assert guards() == []
