@@ -2,7 +2,7 @@
 holds, to the address the bookings were made with, never to one a stranger typed.
 
 Sent once, like every e-mail (the markers of `delivery`, keyed by the first booking listed
-and the notice's moment). A notice whose bookings are all gone, called off or over sends
+and the notice's quiet period). A notice whose bookings are all gone, called off or over sends
 nothing: the answer its request got was the same either way.
 """
 
@@ -16,6 +16,7 @@ from terminbuchung.mail.delivery import MailNotSent, Outcome, Sending
 from terminbuchung.mail.letters import Kind, Listed, compose_notice
 from terminbuchung.mail.mime import mime_message
 from terminbuchung.mail.postbox import SendFailed
+from terminbuchung.notices import QUIET_PERIOD
 from terminbuchung.references import cancel_token
 from terminbuchung.table import bookings, mail_markers
 from terminbuchung.table.items import BookingItem, NoticeItem, SentMailItem
@@ -46,7 +47,10 @@ def deliver_notice(notice: NoticeItem, sending: Sending) -> list[Outcome]:
 
 def _send(kind: Kind, notice: NoticeItem, held: list[BookingItem], sending: Sending) -> Outcome:
     first = held[0].reference
-    marked_as = f"{kind}#{int(notice.created_at.timestamp())}"
+    # Once per booking, kind and quiet period: a person counted by address and by
+    # household at the same time gets one e-mail, not two saying the same.
+    window = int(notice.created_at.timestamp()) // int(QUIET_PERIOD.total_seconds())
+    marked_as = f"{kind}#{window}"
     log = {"reference": first, "kind": marked_as}
     listed = [_listed(booking, sending) for booking in held]
     letter = compose_notice(kind, listed, site=sending.site, settings=sending.settings)
