@@ -144,7 +144,9 @@ EXPECTED = {
             SEAT_ITEMS_ONLY,
         ),
     ),
-    "ListSlotsFunction": expected({LOGS, XRAY}, grants(["dynamodb:Query"], [TABLE])),
+    "ListSlotsFunction": expected(
+        {LOGS, XRAY}, grants(["dynamodb:Query"], [TABLE], SLOT_PARTITIONS_ONLY)
+    ),
     # ConditionCheckItem: the person's guards under the previous key, after a rotation.
     "BookFunction": expected(
         {LOGS, XRAY},
@@ -165,7 +167,7 @@ EXPECTED = {
     ),
     "ShowBookingFunction": expected(
         {LOGS, XRAY},
-        grants(["dynamodb:GetItem"], [TABLE]),
+        grants(["dynamodb:GetItem"], [TABLE], BOOKINGS_ONLY),
         grants(["secretsmanager:GetSecretValue"], [TOKEN_KEY]),
     ),
     "CancelFunction": expected(
@@ -228,7 +230,11 @@ EXPECTED = {
     ),
     "ReleaseSlotsFunction": expected(
         {LOGS, XRAY},
-        grants(["dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"], [TABLE]),
+        grants(
+            ["dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+            [TABLE],
+            SLOT_PARTITIONS_ONLY,
+        ),
     ),
 }
 
