@@ -142,6 +142,11 @@ def reserve(booking: NewBooking, people: Mapping[str, Person], *, limit: int, no
         try:
             transaction.commit()
         except TransactionFailed as failed:
+            # The guard holds this very booking: an attempt the SDK retried had gone through
+            # after all (DynamoDB Local under load answers "timed out waiting for a lock" for
+            # a write it then makes; issue 14), and a transaction is all or nothing.
+            if any(_holder(failed.raw_item(way)) == reference for way in people):
+                return reference
             if booking.request and failed.failed(requests.LABEL):
                 raise requests.RequestSeen() from None
             raise_if_spent(failed)
@@ -156,12 +161,7 @@ def reserve(booking: NewBooking, people: Mapping[str, Person], *, limit: int, no
                 if (failed.failed(way) and way not in phantom)
                 or failed.failed(_before_rotation(way))
             ]
-            for way in taken:
-                seats[way] += 1
-                if holder := _holder(failed.raw_item(way)):
-                    holders[way].append(holder)
-                if seats[way] >= limit:
-                    raise PersonHoldsAll(way, holders[way]) from None
+            _next_seats(taken, failed, seats, holders, limit)
             if failed.failed("slot"):
                 raise _why_not(failed.raw_item("slot"), booking.start) from None
             if failed.conflict or phantom:
@@ -171,6 +171,22 @@ def reserve(booking: NewBooking, people: Mapping[str, Person], *, limit: int, no
             continue  # a guard seat was taken, or the reference existed: try again
         return reference
     raise Contended()
+
+
+def _next_seats(
+    ways: list[str],
+    failed: TransactionFailed,
+    seats: dict[str, int],
+    holders: dict[str, list[str]],
+    limit: int,
+) -> None:
+    """Each way whose seat was taken tries its next seat; none left: the person holds all."""
+    for way in ways:
+        seats[way] += 1
+        if holder := _holder(failed.raw_item(way)):
+            holders[way].append(holder)
+        if seats[way] >= limit:
+            raise PersonHoldsAll(way, holders[way]) from None
 
 
 def _holder(guard: dict[str, dict[str, str]] | None) -> str | None:
