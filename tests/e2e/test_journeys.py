@@ -4,12 +4,13 @@ and a failure of ours told as such."""
 
 import json
 
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.e2e.conftest import (
     BrowserErrors,
     assert_no_horizontal_scrolling,
     check_accessibility,
+    open_page,
     screenshot,
 )
 from tests.e2e.helpers import (
@@ -146,6 +147,31 @@ def test_move_an_appointment_from_the_manage_view(page_both_widths: Page, site_u
     expect(page.locator("[data-tb-view=manage]")).to_contain_text(german_day(new_start))
     page.reload()
     expect(page.locator("[data-tb-view=manage]")).to_contain_text(german_day(new_start))
+
+
+def test_moving_at_320_px_reflows_and_passes_axe(
+    browser: Browser, browser_errors: BrowserErrors, site_url: str
+) -> None:
+    slots = free_slots(site_url)
+    booking = book(site_url, slots[30]["start"], unique_email("move320"), "Erika Mustermann")
+    with open_page(browser, browser_errors, 320) as page:
+        page.goto(f"{site_url}/#reference={booking.reference}&token={booking.token}")
+        page.get_by_role("button", name="Termin verschieben").click()
+        for step, title in [
+            ("Verschieben: neuer Tag", "neuen Tag wählen"),
+            ("Verschieben: neue Uhrzeit", "neue Uhrzeit wählen"),
+            ("Verschieben: bestätigen", "Termin verschieben?"),
+        ]:
+            expect_step(page, title)
+            assert_no_horizontal_scrolling(page)
+            check_accessibility(page, step)
+            if title != "Termin verschieben?":
+                choose(page, 1)
+        page.get_by_role("button", name="Ja, Termin verschieben").click()
+        expect_step(page, "Ihr Termin wurde verlegt")
+        assert_no_horizontal_scrolling(page)
+        check_accessibility(page, "Verschieben: verlegt")
+        screenshot(page, "11-verlegt")
 
 
 def test_a_new_time_taken_meanwhile_keeps_the_old_appointment(page: Page, site_url: str) -> None:
