@@ -132,6 +132,8 @@ def test_twenty_copies_of_one_request_make_one_booking_and_twenty_identical_answ
     (start,) = claim_slots(base_url, 1)
     email = f"test-{uuid.uuid4().hex[:12]}@example.de"
     key = str(uuid.uuid4())
+    # One attempt sent 20 times: the same body, its proof of work included.
+    altcha = solved(base_url)
     barrier = threading.Barrier(20)
 
     def attempt(_: int) -> tuple[int, str]:
@@ -144,6 +146,7 @@ def test_twenty_copies_of_one_request_make_one_booking_and_twenty_identical_answ
                 "start": start,
                 "name": "Erika Mustermann",
                 "email": email,
+                "altcha": altcha,
             },
             headers={"Idempotency-Key": key},
             timeout=60,
