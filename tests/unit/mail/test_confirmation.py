@@ -7,6 +7,7 @@ EventBridge Scheduler on moto, at a fixed clock that the tests move.
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -497,3 +498,60 @@ def test_a_slot_closed_before_the_confirmation_is_not_booked_and_expires_on_time
     mailroom.remind()  # the sweep
     assert booking(reference).status == "expired"
     assert guards() == []
+
+
+# --- round trips, counted where the SDK sends them ---------------------------------------
+
+
+@pytest.fixture
+def dynamodb_calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    import botocore.client
+
+    sent: Counter[str] = Counter()
+    original = botocore.client.BaseClient._make_api_call  # type: ignore[attr-defined]
+
+    def counting(self: Any, operation: str, params: dict[str, Any]) -> Any:
+        if self.meta.service_model.service_name == "dynamodb":
+            sent[operation] += 1
+        return original(self, operation, params)
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", counting)
+    return sent
+
+
+def test_round_trips_of_confirm_lookup_and_a_second_booking(
+    confirming: ApiClient, mailroom: Mailroom, dynamodb_calls: Counter[str], clock_at: Any
+) -> None:
+    reference, token = booked_and_mailed(confirming, mailroom)
+    body = {
+        "location": "oranienburg",
+        "service": "beratung",
+        "start": TUESDAY_11,
+        "name": "Erika Mustermann",
+        "email": "erika@example.de",
+        "altcha": confirming.solved_challenge(),
+    }
+    dynamodb_calls.clear()
+    assert confirming.post("/bookings", json_body=body).status == 202  # holds one already
+    assert dynamodb_calls == {"TransactWriteItems": 1, "PutItem": 1}  # + the notice
+
+    dynamodb_calls.clear()
+    assert confirm(confirming, reference, token).status == 200
+    assert dynamodb_calls == {"GetItem": 1, "TransactWriteItems": 1}
+    dynamodb_calls.clear()
+    assert confirm(confirming, reference, token).status == 200  # again: read only
+    assert dynamodb_calls == {"GetItem": 1}
+    dynamodb_calls.clear()
+    assert confirm(confirming, reference, token[:-2] + "xx").status == 404
+    assert dynamodb_calls == {}  # the token is checked first
+
+    per_address = []
+    for address in ("erika@example.de", "nobody@example.de"):
+        dynamodb_calls.clear()
+        assert lookup(confirming, address).status == 202
+        per_address.append(dict(dynamodb_calls))
+    # The address's guards (one Query) and the notice, with the proof of work's single use:
+    # the same work for an address with bookings and one without.
+    assert per_address[0] == per_address[1]
+    assert per_address[0]["Query"] == 1
+    assert sum(per_address[0].values()) <= 3
