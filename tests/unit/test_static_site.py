@@ -97,6 +97,8 @@ def test_the_page_gets_a_strict_content_security_policy() -> None:
     assert _directives(policy) == {
         "default-src": ["'none'"],
         "script-src": ["'self'"],
+        # The proof of work's Web Worker, from the page's own folder.
+        "worker-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "connect-src": ["'self'"],

@@ -13,7 +13,12 @@ from infra.template import Template
 from terminbuchung.clock import BERLIN
 from terminbuchung.table import BookingItem, GuardItem, SentMailItem, SlotItem
 from terminbuchung.table.attributes import BerlinTimeAttribute
-from terminbuchung.table.keys import BOOKING_PREFIX, NOTICE_PREFIX, SENT_MAIL_PREFIX
+from terminbuchung.table.keys import (
+    BOOKING_PREFIX,
+    MAIL_QUOTA_PREFIX,
+    NOTICE_PREFIX,
+    SENT_MAIL_PREFIX,
+)
 from terminbuchung.table.transaction import Transaction, TransactionFailed
 from tests.api_client import ApiClient
 from tests.conftest import TESTS
@@ -95,7 +100,7 @@ def test_the_template_filters_and_scopes_by_the_key_prefixes_of_the_code() -> No
         {"prefix": NOTICE_PREFIX},
     ]
     text = (TESTS.parent / "template.yaml").read_text()
-    assert f'["{SENT_MAIL_PREFIX}*"]' in text
+    assert f'["{SENT_MAIL_PREFIX}*", "{MAIL_QUOTA_PREFIX}*"]' in text
     assert f'["{BOOKING_PREFIX}*"]' in text
 
 

@@ -171,6 +171,7 @@ def deliver(
             message_id = sending.postbox.send(raw, to=to, kind=str(kind), reference=reference)
         except BaseException:
             mail_markers.release(marker)
+            _give_back_to_cap(booking, sending)  # what did not go out does not count
             raise
     except MailNotSent:
         raise
@@ -232,18 +233,32 @@ def _claim_within_cap(
     """The claimed marker, counted against its mailbox's cap of the day (site
     configuration). Once the cap is reached the e-mail is given up on: staff see it on the
     booking, and the alarm tells ops (book-and-cancel loops, issue 13)."""
-    from terminbuchung.people import mailbox
-    from terminbuchung.references import person_hash
     from terminbuchung.table import mail_quota
 
     marker = _claim(booking.reference, marked_as, booking, sending)
     if isinstance(marker, Outcome):
         return marker
-    mailbox_hash = person_hash("email", mailbox(booking.email or ""), sending.keys.current)
-    day = in_berlin(sending.now).date()
-    if not mail_quota.take(mailbox_hash, day, sending.site.mail.max_per_address_per_day):
+    cap = sending.site.mail.max_per_address_per_day
+    if not mail_quota.take(_mailbox_hash(booking, sending), _today(sending), cap):
         return _give_up(kind, marked_as, booking, "daily_cap")
     return marker
+
+
+def _give_back_to_cap(booking: BookingItem, sending: Sending) -> None:
+    from terminbuchung.table import mail_quota
+
+    mail_quota.give_back(_mailbox_hash(booking, sending), _today(sending))
+
+
+def _mailbox_hash(booking: BookingItem, sending: Sending) -> str:
+    from terminbuchung.people import mailbox
+    from terminbuchung.references import person_hash
+
+    return person_hash("email", mailbox(booking.email or ""), sending.keys.current)
+
+
+def _today(sending: Sending) -> date:
+    return in_berlin(sending.now).date()
 
 
 def _log_error(message: str, error: Exception, log: dict[str, str]) -> None:

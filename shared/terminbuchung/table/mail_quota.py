@@ -4,6 +4,7 @@
 after its day, so the table never says for long to whom it wrote.
 """
 
+from contextlib import suppress
 from datetime import date, datetime, time, timedelta
 
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
@@ -42,3 +43,14 @@ def take(mailbox_hash: str, day: date, cap: int) -> bool:
             raise
         return False
     return True
+
+
+def give_back(mailbox_hash: str, day: date) -> None:
+    """An e-mail counted by `take` did not go out (SES failed): it does not count. Never
+    below zero; a counter that is gone (expired) stays gone."""
+    counter = MailQuotaItem(*mail_quota_key(mailbox_hash, day))
+    with suppress(UpdateError):
+        counter.update(
+            actions=[MailQuotaItem.sent.add(-1)],
+            condition=MailQuotaItem.sent > 0,
+        )

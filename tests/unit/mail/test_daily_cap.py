@@ -6,8 +6,10 @@ with any name, and every complaint costs the SES reputation all confirmations de
 
 from datetime import timedelta
 
+import pytest
+
 from terminbuchung.config import SiteConfig
-from terminbuchung.mail.delivery import Outcome, Sending, deliver
+from terminbuchung.mail.delivery import MailNotSent, Outcome, Sending, deliver
 from terminbuchung.mail.letters import Kind
 from terminbuchung.mail.postbox import SesPostbox
 from terminbuchung.mail.settings import mail_settings
@@ -100,3 +102,16 @@ def test_the_counter_holds_no_address(api: ApiClient, mailroom: Mailroom, site: 
     assert counter["sk"]["S"] == "2026-11-30"
     assert counter["sent"]["N"] == "1"
     assert "expires_at" in counter
+
+
+def test_attempts_ses_refused_do_not_count(
+    api: ApiClient, mailroom: Mailroom, site: SiteConfig
+) -> None:
+    erika = booked_for_caller(api, "erika@example.de")
+    mailroom.refuse("erika@example.de")  # throttled: an outage, retried later
+    for _ in range(site.mail.max_per_address_per_day + 2):
+        with pytest.raises(MailNotSent):
+            deliver(Kind.CONFIRMATION, erika, sending(site), occasion="outage")
+    mailroom.accept_all()
+
+    assert deliver(Kind.CONFIRMATION, erika, sending(site), occasion="outage") == Outcome.SENT

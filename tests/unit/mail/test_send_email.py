@@ -226,13 +226,14 @@ def test_an_office_cancellation_apologises_gives_the_reason_and_a_link_to_book_a
 
 def test_only_new_and_cancelled_bookings_make_e_mails(api: ApiClient, mailroom: Mailroom) -> None:
     made = book(api)
-    # Slots, guards and the e-mail's own markers are in the stream too; the template's
-    # filter keeps them away, and the function would ignore them anyway.
+    # Slots, guards, the spent proof of work and the e-mail's own markers are in the stream
+    # too; the template's filter keeps them away, and the function would ignore them anyway.
     everything = mailroom.new_records()
     assert {r["dynamodb"]["Keys"]["pk"]["S"].split("#")[0] for r in everything} == {
         "LOC",
         "BOOKING",
         "GUARD",
+        "CHALLENGE",
     }
     assert mailroom.deliver(everything) == {"batchItemFailures": []}
     markers = [

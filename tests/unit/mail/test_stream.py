@@ -47,7 +47,9 @@ def test_the_template_s_filter_lets_through_new_and_changed_bookings_only(
 
     changes = [(r["eventName"], r["dynamodb"]["Keys"]["pk"]["S"]) for r in records]
     booking = f"BOOKING#{made['reference']}"
-    assert {pk.split("#")[0] for _, pk in changes} == {"LOC", "BOOKING", "GUARD", "SENT"}
+    # CHALLENGE: the booking's spent proof of work; MAILTO: the e-mail cap's counter.
+    kinds = {pk.split("#")[0] for _, pk in changes}
+    assert kinds == {"LOC", "BOOKING", "GUARD", "SENT", "CHALLENGE", "MAILTO"}
     assert ("REMOVE", booking) in changes
     assert [
         (r["eventName"], r["dynamodb"]["Keys"]["pk"]["S"]) for r in records if passes(filters, r)
@@ -163,7 +165,8 @@ def test_the_mail_functions_may_send_from_the_sender_only_and_write_markers_only
     assert ses[0]["Condition"] == {"StringEquals": {"ses:FromAddress": {"Ref": "MailSender"}}}
     writes = [s for s in statements if "dynamodb:PutItem" in s["Action"]]
     assert [s["Condition"] for s in writes] == [
-        {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["SENT#*"]}}
+        # SENT#: the markers; MAILTO#: the daily cap's counters (no address).
+        {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["SENT#*", "MAILTO#*"]}}
     ]
     assert props["Environment"]["Variables"]["BOOKING_PAGE_URL"] == {"Ref": "BookingPageUrl"}
 
