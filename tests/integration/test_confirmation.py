@@ -18,27 +18,11 @@ import boto3
 import pytest
 import requests
 
-from tests.conftest import CONFIRMING_TEST_SITE
-from tests.local_processes import dynamodb_local, local_stack
 from tests.proof_of_work import solved
 
 # Headers that differ from one answer to the next whoever asks: the second of the answer.
 # (The local stack sends no request id; API Gateway's apigw-requestid would be one more.)
 PER_ANSWER_HEADERS = {"date"}
-
-
-@pytest.fixture(scope="module")
-def confirming(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """(base URL, DynamoDB endpoint): a stack of its own, so moving its clock and its
-    outbox concern these tests only."""
-    logs = tmp_path_factory.mktemp("confirming")
-    with (
-        dynamodb_local(logs / "dynamodb-local.log") as endpoint,
-        local_stack(
-            logs / "stack.log", site_config=CONFIRMING_TEST_SITE, dynamodb_endpoint=endpoint
-        ) as url,
-    ):
-        yield url, endpoint
 
 
 @pytest.fixture
@@ -100,7 +84,7 @@ def outbox(base: str, to: str) -> list[dict[str, Any]]:
     return [m for m in mails if to in m["to"]]
 
 
-def wait_for(check: Callable[[], Any], seconds: float = 20) -> Any:
+def wait_for(check: Callable[[], Any], seconds: float = 45) -> Any:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if result := check():
