@@ -127,6 +127,7 @@ def book(
             keys=keys,
             via=BookingItem.ONLINE,
             by=BookingItem.CITIZEN,
+            remarks=form.remarks,
             proof=proof,
             request=request,
             confirm_by=confirm_by,

@@ -13,6 +13,7 @@ from functools import cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Self
+from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -124,10 +125,45 @@ class Service(_Frozen):
     what_to_bring: list[Text] = []
 
 
+_MAP_HOSTS = ("www.openstreetmap.org", "openstreetmap.org")
+
+
+def _map_link(value: str) -> str:
+    """A plain link to the location on OpenStreetMap: https and nothing but its host, so a
+    typo or a tracker's link never reaches a citizen's page or e-mail."""
+    if any(char.isspace() or not char.isprintable() for char in value):
+        raise ValueError("the map link must not contain spaces or control characters")
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        raise ValueError(f"expected an https link to openstreetmap.org, got {value!r}") from None
+    if parts.scheme != "https" or parts.hostname not in _MAP_HOSTS:
+        raise ValueError(f"expected an https link to openstreetmap.org, got {value!r}")
+    if parts.username or parts.password or port is not None:
+        raise ValueError(f"the map link must name no user and no port, got {value!r}")
+    return value
+
+
+MapLink = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_map_link)]
+
+
+def _one_line(value: str) -> str:
+    if any(not char.isprintable() for char in value):
+        raise ValueError("must be one line of text without control characters")
+    return value
+
+
 class Location(_Frozen):
     id: Identifier
     name: Text
     address: Text
+    map_url: MapLink | None = Field(
+        default=None, description="a plain link to the location on openstreetmap.org (https)"
+    )
+    access_notes: Annotated[Text, AfterValidator(_one_line)] | None = Field(
+        default=None, description="how to find the entrance, step-free access"
+    )
     enabled: bool
     services: list[Identifier] = Field(min_length=1)
     opening_hours: OpeningHours

@@ -18,6 +18,7 @@ from pydantic import (
     Field,
     StrictBool,
     ValidationError,
+    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -37,7 +38,7 @@ _LABELS = {
     "token": "den Code aus Ihrer E-Mail",
     "from": "das erste Datum",
     "to": "das letzte Datum",
-    "remarks": "Ihre Bemerkung",
+    "remarks": "Ihre Anmerkungen",
     "reason": "den Grund",
     "day": "den Tag",
     "until": "das Ende",
@@ -177,6 +178,12 @@ class Applicant(Protocol):
 
 
 class BookingForm(_Form):
+    @field_validator("remarks", mode="before")
+    @classmethod
+    def _no_remarks(cls, value: Any) -> Any:
+        # A text area left empty (or only spaces) is no remark, not a missing one.
+        return None if isinstance(value, str) and not value.strip() else value
+
     location: Identifier
     service: Identifier
     start: Instant
@@ -184,6 +191,9 @@ class BookingForm(_Form):
     email: Email
     phone: Phone | None = None
     household_number: HouseholdNumber | None = None
+    # "Anmerkungen", e.g. an interpreter or step-free access: stored with the booking's
+    # personal data, shown to staff, never logged.
+    remarks: Remark | None = None
     # The solved proof-of-work puzzle, as the page sends it: checked by the use case
     # (proof_of_work.check_solution), so anything here fails as challenge_failed.
     altcha: Any = None

@@ -31,6 +31,9 @@ class LocationOffer:
     # When new bookable appointments next appear (releases.next_release), ISO 8601 with
     # offset; None if none is planned within the next 60 days.
     next_release: str | None = None
+    # A plain link to the map (openstreetmap.org) and how to get in, if configured.
+    map_url: str | None = None
+    access_notes: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,8 @@ def list_locations(site: SiteConfig, now: datetime | None = None) -> list[Locati
             horizon_days=location.horizon_days,
             release_time=f"{location.release_time:%H:%M}",
             next_release=_next_release(location, now),
+            map_url=location.map_url,
+            access_notes=location.access_notes,
         )
         for location in site.open_locations
     ]

@@ -29,6 +29,8 @@ class Appointment:
     cancel_reason: str | None
     confirm_by: datetime | None = None  # pending: the seat is held until then (Berlin)
     moves: int = 0  # how often it was moved: the calendar file's SEQUENCE starts there
+    map_url: str | None = None  # the location's map link (openstreetmap.org, checked)
+    access_notes: str | None = None  # how to get in, e.g. step-free with a lift
 
     def __post_init__(self) -> None:
         # The name is text and nothing else in every header, part and calendar file,
@@ -54,6 +56,8 @@ class Appointment:
             cancel_reason=booking.cancel_reason,
             confirm_by=in_berlin(booking.confirm_by) if booking.confirm_by else None,
             moves=int(booking.reschedules or 0),
+            map_url=location.map_url if location else None,
+            access_notes=location.access_notes if location else None,
         )
 
 

@@ -175,6 +175,8 @@ def _appointment_context(appointment: Appointment, site: SiteConfig) -> dict[str
         "end_time": clock_time(appointment.end),
         "location_name": appointment.location_name,
         "address": appointment.address,
+        "map_url": appointment.map_url,
+        "access_notes": appointment.access_notes,
         "service_name": appointment.service_name,
         "reference": appointment.reference,
         "what_to_bring": appointment.what_to_bring,
