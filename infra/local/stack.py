@@ -411,7 +411,7 @@ def start_cognito(stack: LocalStack, template: Template) -> DevCognito:
     stack.dev_routes.update(staff.routes())
     stack.dev_proxies.update(staff.proxies())
     # The staff console at /staff/ learns the pool's client here (config.json).
-    stack.dev_routes.update(staff_console_routes(staff.client_id))
+    stack.dev_routes.update(staff_console_routes(staff.client_id, staff.pool_id))
     return staff
 
 

@@ -109,8 +109,11 @@ def static_headers(content_type: str) -> list[tuple[str, str]]:
 STAFF_IDLE_MINUTES = 15
 
 
-def staff_console_config(client_id: str, idle_minutes: int = STAFF_IDLE_MINUTES) -> dict[str, Any]:
-    """What web/staff/ reads from config.json: where to sign in and with which app client.
+def staff_console_config(
+    client_id: str, idle_minutes: int = STAFF_IDLE_MINUTES, user_pool_id: str = ""
+) -> dict[str, Any]:
+    """What web/staff/ reads from config.json: where to sign in, with which app client, and
+    the pool's id (SRP's proof names the pool).
 
     Locally Cognito's JSON API is on the stack's own origin (infra.local.dev_cognito), so the
     page's `connect-src 'self'` covers it; in AWS it is
@@ -120,18 +123,21 @@ def staff_console_config(client_id: str, idle_minutes: int = STAFF_IDLE_MINUTES)
         "api_base": "",
         "cognito_endpoint": "/_dev/cognito/",
         "client_id": client_id,
+        "user_pool_id": user_pool_id,
         "idle_minutes": idle_minutes,
     }
 
 
-def staff_console_routes(client_id: str) -> dict[tuple[str, str], Callable[[bytes], Answer]]:
+def staff_console_routes(
+    client_id: str, user_pool_id: str = ""
+) -> dict[tuple[str, str], Callable[[bytes], Answer]]:
     """The console's configuration, and /staff without its slash sent to /staff/ (the
     console's modules are addressed relative to its folder)."""
     idle = int(os.environ.get("STAFF_IDLE_MINUTES") or STAFF_IDLE_MINUTES)
     moved: Answer = (308, [("Location", "/staff/"), ("Cache-Control", "no-store")], b"")
     return {
         ("GET", "/staff/config.json"): lambda _: json_answer(
-            200, staff_console_config(client_id, idle)
+            200, staff_console_config(client_id, idle, user_pool_id)
         ),
         ("GET", "/staff"): lambda _: moved,
     }

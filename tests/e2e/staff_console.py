@@ -40,13 +40,14 @@ class Stack:
 
 
 @contextmanager
-def moved_stack(log: Path, moment: datetime = NOW) -> Iterator[Stack]:
-    """`make dev` on the always-open test site, its clock at `moment` and running on."""
+def moved_stack(log: Path, moment: datetime = NOW, site: Path = TEST_SITE) -> Iterator[Stack]:
+    """`make dev` on the always-open test site (or `site`), its clock at `moment` and
+    running on."""
     import os
 
     offset = moment - datetime.now(tz=BERLIN)
     port = free_port()
-    env = {**os.environ, "SITE_CONFIG": str(TEST_SITE), "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "SITE_CONFIG": str(site), "PYTHONUNBUFFERED": "1"}
     for name in ("TABLE_NAME", "TOKEN_KEY", "DYNAMODB_ENDPOINT"):
         env.pop(name, None)
     url = f"http://127.0.0.1:{port}"

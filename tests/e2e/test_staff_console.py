@@ -693,6 +693,7 @@ def test_the_console_is_served_with_the_pages_headers_and_its_configuration(stac
         "api_base": "",
         "cognito_endpoint": "/_dev/cognito/",
         "client_id": staff["client_id"],
+        "user_pool_id": staff["user_pool_id"],
         "idle_minutes": 15,
     }
     assert config.headers["Cache-Control"] == "no-store"

@@ -1,5 +1,9 @@
 // Cognito's JSON API, as the browser calls it: the pool's public app client (no secret),
-// the password flow, the first-login challenge, the refresh. No SDK: one POST per call.
+// the SRP sign-in (USER_SRP_AUTH: the password never leaves the browser), the first login's
+// new password, the authenticator app (its code, and setting one up), the refresh. No SDK:
+// one POST per call.
+
+import * as srp from "./srp.js";
 
 const TARGET = "AWSCognitoIdentityProviderService.";
 
@@ -56,33 +60,91 @@ async function call(config, action, body) {
   return data;
 }
 
-// The challenges the console answers: the first login's new password, and the code of the
-// authenticator app (StaffMfa). Setting up an app (MFA_SETUP) is not done here.
-const CHALLENGES = ["NEW_PASSWORD_REQUIRED", "SOFTWARE_TOKEN_MFA"];
-const MFA_SETUP =
-  "Für Ihr Konto ist die Anmeldung mit Authenticator-App vorgeschrieben, aber noch nicht eingerichtet. Bitte wenden Sie sich an die Administration.";
+// The challenges the console answers: the first login's new password, the code of the
+// authenticator app (StaffMfa), and setting up an app (MFA_SETUP, which StaffMfa ON demands
+// of a member without one).
+const CHALLENGES = ["NEW_PASSWORD_REQUIRED", "SOFTWARE_TOKEN_MFA", "MFA_SETUP"];
 
-// Either {tokens} or {challenge, session}.
-function outcome(data) {
+// Either {tokens} or {challenge, session, username}: `username` is the name Cognito answers
+// the next challenge by.
+function outcome(data, username) {
   if (data.AuthenticationResult) {
     return { tokens: data.AuthenticationResult };
   }
   if (CHALLENGES.includes(data.ChallengeName)) {
-    return { challenge: data.ChallengeName, session: data.Session };
-  }
-  if (data.ChallengeName === "MFA_SETUP") {
-    throw new SignInError("MFA_SETUP", MFA_SETUP);
+    const named = (data.ChallengeParameters && data.ChallengeParameters.USERNAME) || username;
+    return { challenge: data.ChallengeName, session: data.Session, username: named };
   }
   throw new SignInError(data.ChallengeName || "unknown", UNEXPECTED);
 }
 
+// SRP: Cognito sends B, a salt and a secret block for our A; we answer with a signature
+// only the password could make (srp.js).
 export async function signIn(config, username, password) {
+  const client = srp.start();
+  const first = await call(config, "InitiateAuth", {
+    AuthFlow: "USER_SRP_AUTH",
+    ClientId: config.clientId,
+    AuthParameters: { USERNAME: username, SRP_A: client.srpA },
+  });
+  if (first.ChallengeName !== "PASSWORD_VERIFIER") {
+    return outcome(first, username);
+  }
+  const parameters = first.ChallengeParameters || {};
+  const named = parameters.USERNAME || username;
+  let claim;
+  try {
+    claim = await srp.passwordClaim({
+      poolId: config.userPoolId,
+      userIdForSrp: parameters.USER_ID_FOR_SRP,
+      password: password,
+      a: client.a,
+      srpB: parameters.SRP_B,
+      salt: parameters.SALT,
+      secretBlock: parameters.SECRET_BLOCK,
+    });
+  } catch (broken) {
+    throw new SignInError("srp", UNEXPECTED);
+  }
   return outcome(
-    await call(config, "InitiateAuth", {
-      AuthFlow: "USER_PASSWORD_AUTH",
+    await call(config, "RespondToAuthChallenge", {
+      ChallengeName: "PASSWORD_VERIFIER",
       ClientId: config.clientId,
-      AuthParameters: { USERNAME: username, PASSWORD: password },
-    })
+      Session: first.Session,
+      ChallengeResponses: Object.assign({ USERNAME: named }, claim),
+    }),
+    named
+  );
+}
+
+// MFA_SETUP, step 1: a new secret for the app, and the session for step 2.
+export async function associateApp(config, session) {
+  const data = await call(config, "AssociateSoftwareToken", { Session: session });
+  if (!data.SecretCode) {
+    throw new SignInError("associate", UNEXPECTED);
+  }
+  return { secret: data.SecretCode, session: data.Session || session };
+}
+
+// Step 2: the app's first code proves it holds the secret; then the sign-in completes
+// (RespondToAuthChallenge MFA_SETUP with the session VerifySoftwareToken returned).
+export async function verifyApp(config, username, session, code) {
+  const verified = await call(config, "VerifySoftwareToken", {
+    Session: session,
+    UserCode: code,
+    FriendlyDeviceName: "Terminverwaltung",
+  });
+  if (verified.Status !== "SUCCESS") {
+    throw new SignInError("CodeMismatchException", MESSAGES.CodeMismatchException);
+  }
+  return outcome(
+    await call(config, "RespondToAuthChallenge", {
+      ChallengeName: "MFA_SETUP",
+      ClientId: config.clientId,
+      Session: verified.Session || session,
+      ChallengeResponses: { USERNAME: username },
+    }),
+    username
   );
 }
 
@@ -93,7 +155,8 @@ export async function setNewPassword(config, username, session, newPassword) {
       ClientId: config.clientId,
       Session: session,
       ChallengeResponses: { USERNAME: username, NEW_PASSWORD: newPassword },
-    })
+    }),
+    username
   );
 }
 
@@ -104,7 +167,8 @@ export async function answerCode(config, username, session, code) {
       ClientId: config.clientId,
       Session: session,
       ChallengeResponses: { USERNAME: username, SOFTWARE_TOKEN_MFA_CODE: code },
-    })
+    }),
+    username
   );
 }
 

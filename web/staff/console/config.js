@@ -23,6 +23,8 @@ export async function loadConfig(root) {
     apiBase: (data.apiBase !== undefined ? data.apiBase : loaded.api_base || "").replace(/\/$/, ""),
     cognitoEndpoint: data.cognitoEndpoint || loaded.cognito_endpoint,
     clientId: data.clientId || loaded.client_id,
+    // SRP's proof names the pool: "eu-central-1_AbCdEf12" (output StaffUserPoolId).
+    userPoolId: data.userPoolId || loaded.user_pool_id,
     idleMinutes: idle > 0 ? idle : DEFAULT_IDLE_MINUTES,
   };
 }

@@ -7,7 +7,7 @@ import { el, field, showFieldError, clearFieldErrors } from "./dom.js";
 import { heading } from "./shell.js";
 import { staff } from "./api.js";
 import { formatTime, longDay, addDays, today, berlinHour, isDay } from "./dates.js";
-import { STATUS, VIA, serviceName, locationOf } from "./words.js";
+import { STATUS, VIA, EMAIL_STATUS, serviceName, locationOf } from "./words.js";
 
 const REFRESH_MS = 30000;
 const NOON = 12;
@@ -196,7 +196,10 @@ export function dayView(frame, member, locationId, day) {
       ["Gebucht", VIA[a.booked_via] || a.booked_via],
       ["Status", state(a)],
     ];
-    if (a.undelivered_mail && a.undelivered_mail.length) {
+    if (a.email_status) {
+      details.push(["E-Mail-Zustellung", el("strong", { "data-st-email-status": a.email_status },
+        (EMAIL_STATUS[a.email_status] || "E-Mail nicht zustellbar.") + " Bitte rufen Sie an.")]);
+    } else if (a.undelivered_mail && a.undelivered_mail.length) {
       details.push(["E-Mail", el("strong", null, "nicht zugestellt – bitte anrufen")]);
     }
     return el("li", { class: "st-appointment st-appointment--" + a.status + (a.checked_in_at ? " st-appointment--in" : "") + (a.no_show ? " st-appointment--missed" : ""),
@@ -250,7 +253,12 @@ export function dayView(frame, member, locationId, day) {
         button("Absagen", "cancel", function (event) {
           openCancelForm(a, event.currentTarget);
         }, "danger"));
-      if (a.email) {
+      if (a.email && a.email_status) {
+        // The e-mail function sends nothing to an address SES reported back (the API would
+        // accept the request all the same): no button that seems to work, but the reason.
+        row.append(el("p", { class: "st-hint", "data-st-no-resend": true },
+          "Keine erneute Bestätigung per E-Mail: An diese Adresse geht keine E-Mail mehr."));
+      } else if (a.email) {
         row.append(button("Bestätigung erneut senden", "resend", function () {
           act(a, "POST", "resend", null, "Die Bestätigung an " + a.name + " wird erneut gesendet.");
         }, "quiet"));

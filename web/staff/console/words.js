@@ -8,6 +8,14 @@ export const STATUS = {
   cancelled_by_office: "abgesagt vom Jobcenter",
 };
 
+// What SES reported about the citizen's address (the booking's email_status): no e-mail about
+// this booking goes out any more, the office calls instead.
+export const EMAIL_STATUS = {
+  bounced: "E-Mail nicht zustellbar: Die Adresse ist unbekannt oder nimmt keine Post an.",
+  complained: "E-Mail als unerwünscht gemeldet: Die Bürgerin oder der Bürger möchte keine E-Mails von uns.",
+  rejected: "E-Mail abgewiesen: Der Versand an diese Adresse wurde abgelehnt.",
+};
+
 export const VIA = {
   online: "online",
   phone: "telefonisch",
