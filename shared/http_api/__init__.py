@@ -53,6 +53,7 @@ STATUS_BY_CODE = {
     "no_address": 409,
     "reschedule_limit": 409,
     "not_yet_confirmed": 409,
+    "priority_invalid": 409,
     "busy": 503,
 }
 _FIELD_ERROR_STATUS = 422

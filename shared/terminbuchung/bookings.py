@@ -21,6 +21,7 @@ from terminbuchung.errors import (
     Busy,
     ChallengeFailed,
     HoldExpired,
+    PriorityNotValid,
     SlotFull,
     SlotUnavailable,
     TooLate,
@@ -39,6 +40,7 @@ from terminbuchung.references import (
 from terminbuchung.table import bookings as table
 from terminbuchung.table.challenges import AlreadySpent, Spent
 from terminbuchung.table.items import BookingItem
+from terminbuchung.table.priorities import AlreadyUsed, Priority
 from terminbuchung.table.requests import KeyedRequest, RequestSeen
 
 logger = Logger(child=True)
@@ -117,6 +119,12 @@ def book(
     location = open_location(site, form.location, field="location")
     service = online_service(site, location, form.service)
     check_bookable(location, form.start, now)
+    priority = None
+    if form.priority_for:
+        # Loaded here: only a booking with priority reads the plan and the closures.
+        from terminbuchung.priority import claimed
+
+        priority = claimed(form.priority_for, location, form.start, keys)
     try:
         confirmation = place(
             form,
@@ -131,6 +139,7 @@ def book(
             proof=proof,
             request=request,
             confirm_by=confirm_by,
+            priority=priority,
         )
     except AlreadyBooked as already:
         if confirm_by is None:
@@ -160,6 +169,7 @@ def place(
     proof: Spent | None = None,
     request: KeyedRequest | None = None,
     confirm_by: datetime | None = None,
+    priority: Priority | None = None,
 ) -> Confirmation:
     """A seat of the slot, the booking, and one guard per way of counting a person, all at
     once or not at all. A person holds at most `max_active_bookings_per_person` bookings,
@@ -184,6 +194,7 @@ def place(
         proof=proof,
         request=request,
         confirm_by=confirm_by,
+        priority=priority,
     )
     people = {}
     if form.email:
@@ -202,6 +213,8 @@ def place(
         raise already from None
     except AlreadySpent:
         raise ChallengeFailed() from None
+    except AlreadyUsed:
+        raise PriorityNotValid() from None
     except table.SeatNotFree as taken:
         raise (SlotFull if taken.full else SlotUnavailable)(field="start") from None
     except table.Contended:
@@ -217,6 +230,7 @@ def place(
             "slot": iso(form.start),
             "via": via,
             "pending": confirm_by is not None,
+            "priority": priority is not None,
         },
     )
     return Confirmation(

@@ -142,6 +142,20 @@ class NotYetConfirmed(BookingError):
     )
 
 
+class PriorityNotValid(BookingError):
+    """The link for a new appointment with priority is wrong, used, or not from an office
+    cancellation (all alike: the answer tells nothing about other bookings)."""
+
+    code = "priority_invalid"
+    message = (
+        "Der Link für einen Termin mit Vorrang ist nicht gültig oder wurde schon verwendet. "
+        "Sie können einen Termin ohne Vorrang buchen oder uns anrufen."
+    )
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message, field="priority_for")
+
+
 class ChallengeFailed(BookingError):
     """The proof of work (form field `altcha`) is missing, wrong, expired or used already.
     The page solves a new puzzle by itself; a person sees this only if that fails too."""

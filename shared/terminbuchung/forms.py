@@ -42,6 +42,7 @@ _LABELS = {
     "reason": "den Grund",
     "day": "den Tag",
     "until": "das Ende",
+    "priority_for": "den Link für den Termin mit Vorrang",
 }
 
 
@@ -177,6 +178,14 @@ class Applicant(Protocol):
     def household_number(self) -> str | None: ...
 
 
+class PriorityClaim(_Form):
+    """The office-cancelled booking whose priority a new booking uses (terminbuchung.priority),
+    as the notice's link carries it."""
+
+    reference: Identifier
+    token: Annotated[str, Field(min_length=1, max_length=200)]
+
+
 class BookingForm(_Form):
     @field_validator("remarks", mode="before")
     @classmethod
@@ -194,6 +203,8 @@ class BookingForm(_Form):
     # "Anmerkungen", e.g. an interpreter or step-free access: stored with the booking's
     # personal data, shown to staff, never logged.
     remarks: Remark | None = None
+    # After an office cancellation: that booking's reference and token (the notice's link).
+    priority_for: PriorityClaim | None = None
     # The solved proof-of-work puzzle, as the page sends it: checked by the use case
     # (proof_of_work.check_solution), so anything here fails as challenge_failed.
     altcha: Any = None

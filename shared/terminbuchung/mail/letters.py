@@ -99,6 +99,7 @@ def compose(
         "manage_link": settings.manage_link(appointment.reference, token),
         "confirm_link": settings.confirm_link(appointment.reference, token),
         "book_again_link": settings.book_again_link,
+        "priority_link": settings.priority_link(appointment.reference, token),
     }
     # A subject is one line, whatever the template's layout.
     subject = " ".join(_render(f"{kind}.subject.txt", context).split())

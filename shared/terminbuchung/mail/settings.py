@@ -44,6 +44,15 @@ class MailSettings:
             f"&token={quote(token, safe='-_')}"
         )
 
+    def priority_link(self, reference: str, token: str) -> str:
+        """The office cancelled the booking: the link to a new appointment with priority
+        (terminbuchung.priority), carrying the cancelled booking's reference and token in
+        the fragment as the manage link does."""
+        return (
+            f"{self.book_again_link}#priority={quote(reference, safe='-')}"
+            f"&token={quote(token, safe='-_')}"
+        )
+
     def confirm_link(self, reference: str, token: str) -> str:
         """The link that confirms a pending booking: the manage link, asking the page to
         confirm (the same token; the page sends it with POST, never as a link's GET)."""

@@ -20,7 +20,8 @@ from pynamodb.expressions.update import Action
 
 from terminbuchung.clock import iso
 from terminbuchung.references import new_reference
-from terminbuchung.table import requests, statistics
+from terminbuchung.schedule import PlannedSlot
+from terminbuchung.table import priorities, requests, statistics
 from terminbuchung.table.challenges import Spent, raise_if_spent, spend_in
 from terminbuchung.table.items import BookingItem, GuardItem, HistoryEntry, SlotItem
 from terminbuchung.table.keys import (
@@ -32,6 +33,7 @@ from terminbuchung.table.keys import (
     location_key,
     slot_key,
 )
+from terminbuchung.table.slots import SLOT_HISTORY
 from terminbuchung.table.transaction import Transaction, TransactionFailed
 
 ATTEMPTS = 12
@@ -61,6 +63,9 @@ class NewBooking:
     confirm_by: datetime | None = None
     # Sent with an Idempotency-Key: its record is written in the booking's transaction.
     request: requests.KeyedRequest | None = None
+    # Booked with the priority of an office-cancelled booking: used in the transaction, and
+    # it may open one seat of a slot the daily quota kept unreleased (table.priorities).
+    priority: priorities.Priority | None = None
 
 
 @dataclass(frozen=True)
@@ -113,19 +118,13 @@ def reserve(booking: NewBooking, people: Mapping[str, Person], *, limit: int, no
         if booking.confirm_by
         else statistics.booked(booking.via, booking.start, booking.created_at)
     )
+    extra_seat = booking.priority.extra_seat if booking.priority else None
+    opening = False  # True: the slot was not released; this booking opens one seat of it
     for attempt in range(ATTEMPTS):
         reference = new_reference()
         guards = {way: GuardItem(*guard_key(p.hash, seats[way])) for way, p in people.items()}
         transaction = Transaction()
-        transaction.update(
-            "slot",
-            SlotItem(location_key(booking.location), slot_key(booking.start)),
-            [SlotItem.booked.add(1), *counted],
-            condition=SlotItem.pk.exists()
-            & SlotItem.closed_reason.does_not_exist()
-            & (SlotItem.booked < SlotItem.capacity)
-            & (SlotItem.starts_at == booking.start),
-        )
+        _take_seat(transaction, booking, counted, extra_seat if opening else None)
         transaction.put(
             "booking", _booking_item(booking, reference, guards), BookingItem.pk.does_not_exist()
         )
@@ -137,6 +136,7 @@ def reserve(booking: NewBooking, people: Mapping[str, Person], *, limit: int, no
                 seat = guard_key(previous, seats[way])
                 transaction.check(_before_rotation(way), GuardItem, seat, _seat_free(now))
         spend_in(transaction, booking.proof)
+        priorities.use_in(transaction, booking.priority, reference)
         if booking.request:
             requests.put(transaction, booking.request, reference, now)
         try:
@@ -150,6 +150,7 @@ def reserve(booking: NewBooking, people: Mapping[str, Person], *, limit: int, no
             if booking.request and failed.failed(requests.LABEL):
                 raise requests.RequestSeen() from None
             raise_if_spent(failed)
+            priorities.raise_if_used(failed)
             # A seat is taken when DynamoDB shows the guard holding it (the failed put returns
             # it). A refusal with no guard there cannot come from our condition; it was seen
             # once in ~1,000 bookings on an overloaded DynamoDB Local (issue 14, README): it
@@ -163,6 +164,11 @@ def reserve(booking: NewBooking, people: Mapping[str, Person], *, limit: int, no
             ]
             _next_seats(taken, failed, seats, holders, limit)
             if failed.failed("slot"):
+                if extra_seat and (opening or not failed.raw_item("slot")):
+                    # Not released (open one seat of it), or released meanwhile: try again
+                    # the other way; the slot's own conditions still decide.
+                    opening = not opening
+                    continue
                 raise _why_not(failed.raw_item("slot"), booking.start) from None
             if failed.conflict or phantom:
                 _back_off(attempt)
@@ -171,6 +177,52 @@ def reserve(booking: NewBooking, people: Mapping[str, Person], *, limit: int, no
             continue  # a guard seat was taken, or the reference existed: try again
         return reference
     raise Contended()
+
+
+def _take_seat(
+    transaction: Transaction,
+    booking: NewBooking,
+    counted: list[Action],
+    unreleased: PlannedSlot | None,
+) -> None:
+    """A seat of the booking's slot: of a released slot with a free seat, or (priority)
+    the one seat that opens an `unreleased` slot."""
+    if unreleased:
+        _open_one_seat(transaction, unreleased, counted, booking.created_at)
+        return
+    transaction.update(
+        "slot",
+        SlotItem(location_key(booking.location), slot_key(booking.start)),
+        [SlotItem.booked.add(1), *counted],
+        condition=SlotItem.pk.exists()
+        & SlotItem.closed_reason.does_not_exist()
+        & (SlotItem.booked < SlotItem.capacity)
+        & (SlotItem.starts_at == booking.start),
+    )
+
+
+def _open_one_seat(
+    transaction: Transaction, planned: PlannedSlot, counted: list[Action], now: datetime
+) -> None:
+    """A slot of the plan that the daily quota kept unreleased, put in place holding the
+    priority booking's seat: capacity 1 and booked 1, so it opens no seat for anyone else
+    and never more than the desks. Only if it does not exist: a slot the release or another
+    booking put there meanwhile is booked the ordinary way (its capacity decides)."""
+    transaction.update(
+        "slot",
+        SlotItem(location_key(planned.location), slot_key(planned.start)),
+        [
+            SlotItem.location.set(planned.location),
+            SlotItem.starts_at.set(planned.start),
+            SlotItem.ends_at.set(planned.end),
+            SlotItem.capacity.set(1),
+            SlotItem.booked.add(1),
+            SlotItem.released_at.set(now),
+            SlotItem.expires_at.set(planned.end + SLOT_HISTORY),
+            *counted,
+        ],
+        condition=SlotItem.pk.does_not_exist(),
+    )
 
 
 def _next_seats(

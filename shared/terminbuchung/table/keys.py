@@ -95,3 +95,10 @@ def mail_quota_key(mailbox_hash: str, day: date) -> tuple[str, str]:
 
 def used_challenge_key(challenge: str) -> tuple[str, str]:
     return f"{USED_CHALLENGE_PREFIX}{challenge}", USED_CHALLENGE_SORT_KEY
+
+
+USED_PRIORITY_PREFIX = "PRIORITY#"  # an office-cancelled booking's priority, used once
+
+
+def used_priority_key(cancelled_reference: str) -> tuple[str, str]:
+    return f"{USED_PRIORITY_PREFIX}{cancelled_reference}", USED_CHALLENGE_SORT_KEY

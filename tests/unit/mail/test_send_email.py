@@ -216,8 +216,12 @@ def test_an_office_cancellation_apologises_gives_the_reason_and_a_link_to_book_a
         assert "Bitte entschuldigen Sie" in body
         assert made["reference"] in body
         assert "03301 601-5500" in body
-        assert f'href="{PAGE}"' in body or f"{PAGE}\n" in body
+        # A new appointment with priority (issue 12, item 6): the cancelled booking's
+        # reference and token, in the fragment, never the manage link.
+        link = f"{PAGE}#priority={made['reference']}&token={made['cancel_token']}"
+        assert link in body
         assert "#reference=" not in body
+    assert "Neuen Termin mit Vorrang buchen" in notice["html"]
     calendar = calendar_of(notice)
     assert calendar.method == "CANCEL"
     (event,) = calendar.events
