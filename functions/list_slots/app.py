@@ -25,8 +25,13 @@ def list_locations() -> Response[str]:
 @app.get("/locations/<location>/slots")
 def list_free_slots(location: str) -> Response[str]:
     query = parse(SlotQuery, app.current_event.query_string_parameters or {})
-    slots = offers.free_slots(site_config(), location, query, clock.now())
-    return respond(200, {"location": location, "slots": [asdict(slot) for slot in slots]})
+    site, now = site_config(), clock.now()
+    slots = offers.free_slots(site, location, query, now)
+    answer = {"location": location, "slots": [asdict(slot) for slot in slots]}
+    if query.with_priority:
+        extra = offers.priority_slots(site, location, query, now)
+        answer["priority_slots"] = [asdict(slot) for slot in extra]
+    return respond(200, answer)
 
 
 lambda_handler = entry_point(app, logger, tracer)

@@ -205,6 +205,10 @@ class BookingForm(_Form):
     remarks: Remark | None = None
     # After an office cancellation: that booking's reference and token (the notice's link).
     priority_for: PriorityClaim | None = None
+    # A corrected address: the `hold` the 202 of the first try answered, so this booking
+    # replaces that pending one (terminbuchung.hold_handles). Anything that opens nothing
+    # is as if not given.
+    replaces_hold: Annotated[str, Field(max_length=1000)] | None = None
     # The solved proof-of-work puzzle, as the page sends it: checked by the use case
     # (proof_of_work.check_solution), so anything here fails as challenge_failed.
     altcha: Any = None
@@ -252,6 +256,13 @@ class SlotQuery(_Form):
     first_day: Annotated[date, BeforeValidator(_day)] | None = Field(default=None, alias="from")
     last_day: Annotated[date, BeforeValidator(_day)] | None = Field(default=None, alias="to")
     service: Identifier | None = None
+    # "1": also the times the daily quota kept back, which a booking with priority may take
+    # (terminbuchung.priority); anything else is no.
+    priority: str | None = None
+
+    @property
+    def with_priority(self) -> bool:
+        return self.priority == "1"
 
 
 class CancelForm(_Form):

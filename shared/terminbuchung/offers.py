@@ -138,5 +138,28 @@ def free_slots(
     return slots
 
 
+def priority_slots(
+    site: SiteConfig, location_id: str, query: SlotQuery, now: datetime
+) -> list[FreeSlot]:
+    """With ?priority=1: the times the daily quota kept back, one seat each, for a citizen
+    whose appointment the office cancelled (terminbuchung.priority). Empty otherwise."""
+    if not query.with_priority:
+        return []
+    # Loaded here: only this list reads the plan and the closures.
+    from terminbuchung.priority import unreleased_slots
+
+    location = open_location(site, location_id)
+    length = location.slot_length
+    if query.service is not None:
+        length = timedelta(minutes=online_service(site, location, query.service).duration_minutes)
+    today = in_berlin(now).date()
+    first = max(query.first_day or today, today)
+    last = min(query.last_day or last_bookable_day(location, now), last_bookable_day(location, now))
+    return [
+        FreeSlot(iso(slot.start), iso(slot.start + length), 1)
+        for slot in unreleased_slots(location, first, last, now)
+    ]
+
+
 def _end(start: str, length: timedelta) -> str:
     return iso(datetime.fromisoformat(start) + length)

@@ -10,17 +10,18 @@ booking window: those rules stay where they are (booking_window, schedule, the s
 conditions in table.bookings.reserve). Decided in docs/ARCHITECTURE.md.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
+from terminbuchung.booking_window import is_bookable
 from terminbuchung.config import Location
 from terminbuchung.errors import PriorityNotValid
 from terminbuchung.forms import PriorityClaim
 from terminbuchung.references import TokenKeys, normalize_reference, token_matches
-from terminbuchung.schedule import PlannedSlot, slots_on
+from terminbuchung.schedule import PlannedSlot, days_from, slots_on
 from terminbuchung.table import bookings as table
 from terminbuchung.table.items import BookingItem
 from terminbuchung.table.priorities import Priority
-from terminbuchung.table.slots import closures_between
+from terminbuchung.table.slots import closures_between, slots_between
 
 
 def claimed(claim: PriorityClaim, location: Location, start: datetime, keys: TokenKeys) -> Priority:
@@ -40,6 +41,25 @@ def claimed(claim: PriorityClaim, location: Location, start: datetime, keys: Tok
     ):
         raise PriorityNotValid()
     return Priority(reference, cancelled.expires_at, _unreleased_seat(location, start))
+
+
+def unreleased_slots(
+    location: Location, first: date, last: date, now: datetime
+) -> list[PlannedSlot]:
+    """The times of the plan from `first` through `last` that the daily quota kept back and
+    that are still bookable: what a citizen with priority may choose beyond the released
+    slots (GET /locations/{location}/slots?priority=1). Two Queries; only this list pays."""
+    if location.daily_quota is None or last < first:
+        return []
+    without_quota = location.model_copy(update={"daily_quota": None})
+    closed = closures_between(location.id, first, last)
+    released = {item.local_start for item in slots_between(location.id, first, last)}
+    return [
+        slot
+        for day in days_from(first, last)
+        for slot in slots_on(without_quota, day, closed)
+        if slot.local_start not in released and is_bookable(location, slot.start, now)
+    ]
 
 
 def _unreleased_seat(location: Location, start: datetime) -> PlannedSlot | None:

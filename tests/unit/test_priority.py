@@ -218,3 +218,22 @@ def test_priority_waits_for_the_confirmation_like_any_online_booking(
     assert answer.status == 202, answer.body
     assert (slot(UNRELEASED).capacity, slot(UNRELEASED).booked) == (1, 1)
     assert UsedPriorityItem.count(f"PRIORITY#{item.reference}") == 1
+
+
+def test_the_slot_list_with_priority_adds_the_times_the_quota_kept_back(
+    api: ApiClient, cancelled: dict[str, str]
+) -> None:
+    plain = api.get("/locations/oranienburg/slots").body
+    assert "priority_slots" not in plain
+
+    listed = api.get("/locations/oranienburg/slots", query={"priority": "1"}).body
+
+    tuesday = [s["start"][11:16] for s in listed["priority_slots"] if s["start"][:10] == TUESDAY]
+    half_hours = [f"{h:02d}:{m:02d}" for h in (8, 9, 10, 11, 13, 14, 15, 16) for m in (0, 30)]
+    assert tuesday == [t for t in half_hours if t not in RELEASED]
+    assert all(s["available"] == 1 for s in listed["priority_slots"])
+    assert [s["start"] for s in listed["slots"]] == [s["start"] for s in plain["slots"]]
+
+    assert with_priority(api, cancelled, UNRELEASED).status == 201
+    again = api.get("/locations/oranienburg/slots", query={"priority": "1"}).body
+    assert UNRELEASED not in [s["start"] for s in again["priority_slots"]]
