@@ -11,6 +11,7 @@
 import { api } from "./api.js";
 import { linkFromFragment } from "./link.js";
 import { manage } from "./manage.js";
+import { isPriorityLink, priorityFromFragment } from "./priority.js";
 import { load, state, whenShown } from "./page.js";
 import { showConfirmation } from "./step-confirmation.js";
 import { loadSlots, showDays } from "./step-day.js";
@@ -21,7 +22,7 @@ import { showServices } from "./step-service.js";
 import { showTimes } from "./step-time.js";
 
 const STORAGE_KEY = "terminbuchung";
-const FORM_FIELDS = ["name", "email", "phone", "household_number"];
+const FORM_FIELDS = ["name", "email", "phone", "household_number", "remarks"];
 
 // The views that are steps of a booking, and the step each one stands for ("no-slots" is
 // the day step with nothing to choose).
@@ -269,7 +270,9 @@ function openManaged(taken) {
 // for something else. True if it took over the first view.
 export function resume() {
   const taken = read();
-  if (/(?:^#|&)(?:reference|token)=/.test(window.location.hash)) {
+  // The office's notice (#priority=…&token=…) starts a booking: its steps are kept as any.
+  state.priority = priorityFromFragment();
+  if (!isPriorityLink() && /(?:^#|&)(?:reference|token)=/.test(window.location.hash)) {
     // The e-mail's link: the manage view, or the step of moving it the tab left.
     const link = linkFromFragment();
     if (taken && link && !link.incomplete && taken.reference === link.reference) {

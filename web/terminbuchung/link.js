@@ -16,6 +16,7 @@ import {
 } from "./page.js";
 import { confirmBooking } from "./confirm.js";
 import { manage, newBookingLink } from "./manage.js";
+import { priorityFromFragment, showPriorityOffer } from "./priority.js";
 import { start } from "./step-location.js";
 
 const LINK_INCOMPLETE =
@@ -32,8 +33,8 @@ const TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,200}={0,2}$/;
 // mail program wrapped the long link, a copy lost its end); else reference and token.
 export function linkFromFragment() {
   const params = new URLSearchParams(window.location.hash.replace(/^#/, ""));
-  if (!params.has("reference") && !params.has("token")) {
-    return null;
+  if (params.has("priority") || (!params.has("reference") && !params.has("token"))) {
+    return null; // #priority=…&token=…: the office's notice, a new booking (priority.js)
   }
   const reference = (params.get("reference") || "").trim().toUpperCase();
   const token = (params.get("token") || "").trim();
@@ -80,8 +81,11 @@ async function showIncompleteLink() {
 // The first view: the manage view when the e-mail's link opened the page, else the booking.
 export function route() {
   const link = linkFromFragment();
+  state.priority = priorityFromFragment();
   if (link) {
     openLink(link);
+  } else if (state.priority) {
+    showPriorityOffer(start);
   } else {
     start();
   }

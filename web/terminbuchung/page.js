@@ -46,8 +46,10 @@ export const state = {
   slots: [],
   day: null,
   slot: null,
-  form: { name: "", email: "", phone: "", household_number: "", consent: false },
+  form: { name: "", email: "", phone: "", household_number: "", remarks: "", consent: false },
   confirmation: null,
+  // From the office's cancellation notice: { reference, token } of the cancelled booking.
+  priority: null,
 };
 
 // A booking or a cancellation is on its way: a second click does nothing.

@@ -30,9 +30,14 @@ export async function loadSlots() {
     "/locations/" +
     encodeURIComponent(state.location.id) +
     "/slots?service=" +
-    encodeURIComponent(state.service.id);
+    encodeURIComponent(state.service.id) +
+    (state.priority ? "&priority=1" : "");
   const answer = await api("GET", path);
-  state.slots = answer.slots || [];
+  // With priority (the office's notice, priority.js) also the times the daily quota kept
+  // back: one list in order, the API decides at booking whether the priority holds.
+  state.slots = (answer.slots || []).concat(answer.priority_slots || []).sort(function (a, b) {
+    return Date.parse(a.start) - Date.parse(b.start);
+  });
 }
 
 export function days() {

@@ -23,11 +23,12 @@ import {
 } from "./page.js";
 import { prepare as prepareProofOfWork, sendWithProofOfWork } from "./proof-of-work.js";
 import { showPending } from "./confirm.js";
+import { priorityHint } from "./priority.js";
 import { showConfirmation } from "./step-confirmation.js";
 import { start } from "./step-location.js";
 import { reloadTimes, showTimes } from "./step-time.js";
-import { summaryList } from "./summary.js";
-import { checkboxField, resetErrors, showErrors, textField } from "./widgets.js";
+import { place, summaryList } from "./summary.js";
+import { checkboxField, resetErrors, showErrors, textAreaField, textField } from "./widgets.js";
 
 const MESSAGES = {
   name: "Bitte geben Sie Ihren Namen an.",
@@ -35,12 +36,12 @@ const MESSAGES = {
   consent: "Bitte bestätigen Sie, dass Sie mit der Speicherung Ihrer Angaben einverstanden sind.",
 };
 
-const FORM_FIELDS = ["name", "email", "phone", "household_number", "consent"];
+const FORM_FIELDS = ["name", "email", "phone", "household_number", "remarks", "consent"];
 
 function appointmentSummary() {
   return summaryList([
     ["Termin", formatWhen(state.slot.start)],
-    ["Standort", state.location.name + ", " + state.location.address],
+    ["Standort", place(state.location)],
     ["Anliegen", state.service.name + " (" + state.service.duration_minutes + " Minuten)"],
   ]);
 }
@@ -89,6 +90,14 @@ export function showDetails() {
       width: "medium",
       value: state.form.household_number,
     }),
+    remarks: textAreaField({
+      name: "remarks",
+      label: "Anmerkungen",
+      hint:
+        "Zum Beispiel, wenn Sie eine Dolmetscherin oder einen Dolmetscher mitbringen oder einen stufenlosen Zugang brauchen. Höchstens 500 Zeichen.",
+      maxlength: 500,
+      value: state.form.remarks,
+    }),
   };
   const privacyLink = config.privacyUrl
     ? el(
@@ -112,6 +121,7 @@ export function showDetails() {
   });
 
   const form = el("form", { novalidate: true, class: "tb-form", "data-tb-form": "booking" });
+  add(form, priorityHint());
   form.append(
     appointmentSummary(),
     buttonRow(secondaryButton("Termin ändern", showTimes)),
@@ -119,6 +129,7 @@ export function showDetails() {
     fields.email.element,
     fields.phone.element,
     fields.household_number.element,
+    fields.remarks.element,
     fields.consent.element
   );
   const progress = el("p", { class: "tb-progress", hidden: true }, "Ihr Termin wird gebucht …");
@@ -165,6 +176,13 @@ export function showDetails() {
     }
     if (state.form.household_number) {
       payload.household_number = state.form.household_number;
+    }
+    if (state.form.remarks) {
+      payload.remarks = state.form.remarks;
+    }
+    if (state.priority) {
+      // The office cancelled this citizen's appointment: the notice's link (priority.js).
+      payload.priority_for = { reference: state.priority.reference, token: state.priority.token };
     }
     ui.busy = true;
     submit.setAttribute("aria-disabled", "true");
@@ -234,6 +252,14 @@ function bookingFailed(form, fields, error) {
     state.slot = null;
     restartWith(error.message);
     return;
+  }
+  if (error.code === "priority_invalid") {
+    // Used already or not valid: the next try books without priority (the message says so).
+    state.priority = null;
+    const hint = form.querySelector("[data-tb-priority]");
+    if (hint) {
+      hint.parentElement.remove();
+    }
   }
   if (isOurFailure(error)) {
     // Not the citizen's entries: a notice of its own (with the error number), and the

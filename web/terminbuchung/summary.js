@@ -13,11 +13,30 @@ export function summaryList(rows) {
   );
 }
 
+// The service centre: name and address, then how to get in and a plain link to the map
+// (OpenStreetMap, opened in this tab; no map is embedded), as the site configuration says.
+export function place(location) {
+  const nodes = [location.name + ", " + location.address];
+  if (location.access_notes) {
+    nodes.push(el("span", { class: "tb-place-note", "data-tb-access-notes": "" }, location.access_notes));
+  }
+  if (location.map_url) {
+    nodes.push(
+      el(
+        "a",
+        { href: location.map_url, class: "tb-place-note", "data-tb-map-link": "" },
+        location.name + " auf der Karte ansehen (OpenStreetMap)"
+      )
+    );
+  }
+  return nodes;
+}
+
 export function bookingSummary(booking, location, service) {
   const rows = [
     ["Datum", formatDay(booking.start)],
     ["Uhrzeit", formatTime(booking.start) + " bis " + formatTime(booking.end)],
-    ["Ort", location ? location.name + ", " + location.address : booking.location],
+    ["Ort", location ? place(location) : booking.location],
     ["Anliegen", service ? service.name : booking.service],
   ];
   if (booking.name) {

@@ -101,6 +101,42 @@ export function textField(options) {
   return fieldHandle(wrapper, input, error, [errorId, hintId].filter(Boolean).join(" "));
 }
 
+// A text of several lines with a limit: the hint says what fits, a counter how much is left
+// (read with the field, not announced at every key).
+export function textAreaField(options) {
+  const id = "tb-field-" + options.name;
+  const hintId = id + "-hint";
+  const countId = id + "-count";
+  const errorId = id + "-error";
+  const input = el("textarea", {
+    id: id,
+    name: options.name,
+    rows: options.rows || 4,
+    maxlength: options.maxlength,
+    "aria-describedby": hintId + " " + countId,
+    class: "tb-input tb-textarea",
+  });
+  input.value = options.value || "";
+  const count = el("p", { id: countId, class: "tb-hint-text tb-counter" });
+  function recount() {
+    const left = options.maxlength - input.value.length;
+    count.textContent = "Noch " + left + " von " + options.maxlength + " Zeichen frei.";
+  }
+  input.addEventListener("input", recount);
+  recount();
+  const error = el("p", { id: errorId, class: "tb-error-message", hidden: true });
+  const wrapper = el(
+    "div",
+    { class: "tb-field", "data-tb-field": options.name },
+    el("label", { for: id, class: "tb-label" }, options.label, el("span", { class: "tb-optional" }, " (freiwillig)")),
+    el("p", { id: hintId, class: "tb-hint-text" }, options.hint),
+    error,
+    input,
+    count
+  );
+  return fieldHandle(wrapper, input, error, [errorId, hintId, countId].join(" "));
+}
+
 export function checkboxField(options) {
   const id = "tb-field-" + options.name;
   const errorId = id + "-error";
