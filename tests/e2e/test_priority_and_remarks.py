@@ -125,6 +125,15 @@ def test_remarks_with_a_counter_and_the_way_in_on_the_details_and_confirmation(
     expect(page.get_by_text(NOTES)).to_be_visible()
     check(page, "Bestätigung mit Anfahrt")
 
+    # The manage view names the place the same way.
+    page.get_by_role("link", name="Termin ansehen oder absagen").click()
+    expect_step(page, "Ihr Termin")
+    expect(page.get_by_role("link", name=re.compile("auf der Karte ansehen"))).to_have_attribute(
+        "href", MAP
+    )
+    expect(page.get_by_text(NOTES)).to_be_visible()
+    check(page, "Termin ansehen mit Anfahrt")
+
 
 def office_cancels_a_booking(url: str) -> tuple[str, str]:
     """A citizen's booking the office cancelled; the notice's priority link (from the outbox)."""
