@@ -10,7 +10,7 @@ from typing import Literal
 
 from aws_lambda_powertools import Logger
 
-from terminbuchung import idempotency, notices
+from terminbuchung import hold_handles, idempotency, notices
 from terminbuchung.addresses import masked_address
 from terminbuchung.booking_window import check_bookable
 from terminbuchung.clock import iso
@@ -40,6 +40,7 @@ from terminbuchung.references import (
 from terminbuchung.table import bookings as table
 from terminbuchung.table.challenges import AlreadySpent, Spent
 from terminbuchung.table.items import BookingItem
+from terminbuchung.table.keys import slot_key
 from terminbuchung.table.priorities import AlreadyUsed, Priority
 from terminbuchung.table.requests import KeyedRequest, RequestSeen
 
@@ -66,6 +67,9 @@ class Pending:
 
     email: str  # masked: e…@gmx.de
     confirm_by: str
+    # Sent back as replaces_hold by a corrected booking (terminbuchung.hold_handles): the
+    # held seat's, or random bytes alike when no seat was taken.
+    hold: str
     status: Literal["pending"] = "pending"
 
 
@@ -119,12 +123,16 @@ def book(
     location = open_location(site, form.location, field="location")
     service = online_service(site, location, form.service)
     check_bookable(location, form.start, now)
+    # A corrected address: the first try's pending booking, called off in this booking's
+    # transaction. Opened without I/O; a handle that opens nothing replaces nothing.
+    replaces = hold_handles.opened(form.replaces_hold, keys) if confirm_by else None
     priority = None
     if form.priority_for:
         # Loaded here: only a booking with priority reads the plan and the closures.
         from terminbuchung.priority import claimed
 
         priority = claimed(form.priority_for, location, form.start, keys)
+    guards: list[str] = []
     try:
         confirmation = place(
             form,
@@ -140,19 +148,24 @@ def book(
             request=request,
             confirm_by=confirm_by,
             priority=priority,
+            replaces=replaces,
+            guards_taken=guards,
         )
     except AlreadyBooked as already:
         if confirm_by is None:
             raise
         notices.tell_the_holder(already.person, already.holders, now)
-        return _pending(form, confirm_by)
+        return _pending(form, confirm_by, hold_handles.blank())
     if confirm_by is None:
         return confirmation
-    return _pending(form, confirm_by)
+    if not guards:  # a copy of this request (Idempotency-Key) booked it: its guards
+        return _replayed(confirmation.reference, keys, form)
+    held = table.HeldSeat(confirmation.reference, location.id, slot_key(form.start), tuple(guards))
+    return _pending(form, confirm_by, hold_handles.seal(held, keys.current))
 
 
-def _pending(form: BookingForm, confirm_by: datetime) -> Pending:
-    return Pending(email=masked_address(form.email), confirm_by=iso(confirm_by))
+def _pending(form: BookingForm, confirm_by: datetime, hold: str) -> Pending:
+    return Pending(email=masked_address(form.email), confirm_by=iso(confirm_by), hold=hold)
 
 
 def place(
@@ -170,6 +183,8 @@ def place(
     request: KeyedRequest | None = None,
     confirm_by: datetime | None = None,
     priority: Priority | None = None,
+    replaces: table.HeldSeat | None = None,
+    guards_taken: list[str] | None = None,
 ) -> Confirmation:
     """A seat of the slot, the booking, and one guard per way of counting a person, all at
     once or not at all. A person holds at most `max_active_bookings_per_person` bookings,
@@ -195,6 +210,7 @@ def place(
         request=request,
         confirm_by=confirm_by,
         priority=priority,
+        replaces=replaces,
     )
     people = {}
     if form.email:
@@ -204,7 +220,11 @@ def place(
         people["household_number"] = table.Person(*household)
     try:
         reference = table.reserve(
-            booking, people, limit=site.booking.max_active_bookings_per_person, now=now
+            booking,
+            people,
+            limit=site.booking.max_active_bookings_per_person,
+            now=now,
+            guards_taken=guards_taken,
         )
     except table.PersonHoldsAll as holds:
         already = AlreadyBooked(field=holds.way)
@@ -249,7 +269,9 @@ def _replayed(reference: str, keys: TokenKeys, form: BookingForm) -> Confirmatio
     address, the same confirm_by), any other as the confirmation with its token."""
     item = _load(reference)
     if item.status == BookingItem.PENDING and item.confirm_by:
-        return _pending(form, item.confirm_by)
+        guards = tuple(str(guard) for guard in item.guards)
+        held = table.HeldSeat(item.reference, item.location, item.slot, guards)
+        return _pending(form, item.confirm_by, hold_handles.seal(held, keys.current))
     return _answer_again(reference, keys)
 
 
@@ -311,7 +333,9 @@ def confirm(reference: str, token: str, now: datetime, keys: TokenKeys) -> Booki
     status = item.status
     if status == BookingItem.PENDING:
         status = settle(item, now)
-    if status == BookingItem.EXPIRED:
+    if status in (BookingItem.EXPIRED, BookingItem.REPLACED):
+        # Replaced: the citizen corrected the address; the link of the first e-mail (which
+        # went to the mistyped address) confirms nothing.
         raise HoldExpired()
     return _details(item, status)
 

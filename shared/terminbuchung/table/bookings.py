@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from aws_lambda_powertools import Logger
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
@@ -37,6 +38,8 @@ from terminbuchung.table.slots import SLOT_HISTORY
 from terminbuchung.table.transaction import Transaction, TransactionFailed
 
 ATTEMPTS = 12
+
+logger = Logger(child=True)
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,19 @@ class NewBooking:
     # Booked with the priority of an office-cancelled booking: used in the transaction, and
     # it may open one seat of a slot the daily quota kept unreleased (table.priorities).
     priority: priorities.Priority | None = None
+    # A correction of the address: the citizen's own pending booking this one replaces, in
+    # the same transaction (terminbuchung.hold_handles names it).
+    replaces: "HeldSeat | None" = None
+
+
+@dataclass(frozen=True)
+class HeldSeat:
+    """A pending booking as its hold handle names it: what calling it off touches."""
+
+    reference: str
+    location: str
+    slot: str  # sort key of its slot item
+    guards: tuple[str, ...]  # "pk|sk" of each guard, as BookingItem.guards
 
 
 @dataclass(frozen=True)
@@ -100,14 +116,25 @@ class Contended(Exception):
     """Still losing to concurrent transactions after every attempt."""
 
 
-def reserve(booking: NewBooking, people: Mapping[str, Person], *, limit: int, now: datetime) -> str:
+def reserve(
+    booking: NewBooking,
+    people: Mapping[str, Person],
+    *,
+    limit: int,
+    now: datetime,
+    guards_taken: list[str] | None = None,
+) -> str:
     """Write `booking` with a seat and one guard per way of counting the person.
 
     `people` maps each way of counting ("email", "household_number") to the person; each
     guard takes the first of the person's `limit` seats that is free or expired. After a
     key rotation a seat is free only if it is free under the previous hash too: a condition
     check in the same transaction, so a booking from before the rotation still counts.
-    Returns the new reference.
+    Returns the new reference; `guards_taken`, if given, receives the guards' keys.
+
+    A booking that `replaces` the citizen's pending one (a corrected address) calls it off
+    in the same transaction (_give_back): only while it is still pending, else it books as
+    if it replaced nothing.
     """
     seats = dict.fromkeys(people, 0)
     holders: dict[str, list[str]] = {way: [] for way in people}
@@ -120,21 +147,30 @@ def reserve(booking: NewBooking, people: Mapping[str, Person], *, limit: int, no
     )
     extra_seat = booking.priority.extra_seat if booking.priority else None
     opening = False  # True: the slot was not released; this booking opens one seat of it
+    replacing = booking.replaces
     for attempt in range(ATTEMPTS):
         reference = new_reference()
         guards = {way: GuardItem(*guard_key(p.hash, seats[way])) for way, p in people.items()}
         transaction = Transaction()
-        _take_seat(transaction, booking, counted, extra_seat if opening else None)
+        unreleased = extra_seat if opening else None
+        same_slot = _seat_for(transaction, booking, counted, unreleased, replacing)
         transaction.put(
             "booking", _booking_item(booking, reference, guards), BookingItem.pk.does_not_exist()
         )
-        for way, guard in guards.items():
-            guard.reference = reference
-            guard.expires_at = booking.end
-            transaction.put(way, guard, condition=_seat_free(now))
-            if previous := people[way].previous_hash:
-                seat = guard_key(previous, seats[way])
-                transaction.check(_before_rotation(way), GuardItem, seat, _seat_free(now))
+        _put_guards(
+            transaction,
+            booking,
+            reference,
+            guards,
+            people=people,
+            seats=seats,
+            replacing=replacing,
+            now=now,
+        )
+        if replacing:
+            # A guard the new booking puts in the hold's place is taken over, not deleted.
+            reused = {f"{g.pk}|{g.sk}" for g in guards.values()}
+            _give_back(transaction, replacing, reused, now, same_slot=same_slot)
         spend_in(transaction, booking.proof)
         priorities.use_in(transaction, booking.priority, reference)
         if booking.request:
@@ -151,6 +187,10 @@ def reserve(booking: NewBooking, people: Mapping[str, Person], *, limit: int, no
                 raise requests.RequestSeen() from None
             raise_if_spent(failed)
             priorities.raise_if_used(failed)
+            if replacing and any(failed.failed(label) for label in _REPLACING):
+                # Confirmed, expired or replaced meanwhile: book as if nothing were replaced.
+                replacing = None
+                continue
             # A seat is taken when DynamoDB shows the guard holding it (the failed put returns
             # it). A refusal with no guard there cannot come from our condition; it was seen
             # once in ~1,000 bookings on an overloaded DynamoDB Local (issue 14, README): it
@@ -175,8 +215,117 @@ def reserve(booking: NewBooking, people: Mapping[str, Person], *, limit: int, no
             elif not taken and not failed.failed("booking"):
                 raise
             continue  # a guard seat was taken, or the reference existed: try again
-        return reference
+        return _reserved(reference, guards, replacing, guards_taken)
     raise Contended()
+
+
+def _reserved(
+    reference: str,
+    guards: dict[str, GuardItem],
+    replaced: HeldSeat | None,
+    guards_taken: list[str] | None,
+) -> str:
+    if replaced:
+        logger.info("hold replaced", extra={"reference": replaced.reference, "by": reference})
+    if guards_taken is not None:
+        guards_taken.extend(f"{g.pk}|{g.sk}" for g in guards.values())
+    return reference
+
+
+def _seat_for(
+    transaction: Transaction,
+    booking: NewBooking,
+    counted: list[Action],
+    unreleased: PlannedSlot | None,
+    replacing: HeldSeat | None,
+) -> bool:
+    """The booking's seat; True if it is the seat of the hold it replaces (the same slot:
+    one update with the net change, none, as a transaction touches an item once)."""
+    same_slot = (
+        replacing is not None
+        and unreleased is None
+        and (replacing.location, replacing.slot) == (booking.location, slot_key(booking.start))
+    )
+    if same_slot:
+        _keep_seat(transaction, booking, counted)
+    else:
+        _take_seat(transaction, booking, counted, unreleased)
+    return same_slot
+
+
+def _put_guards(
+    transaction: Transaction,
+    booking: NewBooking,
+    reference: str,
+    guards: dict[str, GuardItem],
+    *,
+    people: Mapping[str, Person],
+    seats: dict[str, int],
+    replacing: HeldSeat | None,
+    now: datetime,
+) -> None:
+    """One guard per way of counting the person, each on a free seat (or the replaced
+    hold's, while it is replaced); after a key rotation the seat under the previous key is
+    checked too, unless it is the replaced hold's own guard, which the transaction deletes
+    (_give_back)."""
+    for way, guard in guards.items():
+        guard.reference = reference
+        guard.expires_at = booking.end
+        transaction.put(way, guard, condition=_seat_free(now, replacing))
+        if previous := people[way].previous_hash:
+            seat = guard_key(previous, seats[way])
+            if not (replacing and "|".join(seat) in replacing.guards):
+                check = _seat_free(now, replacing)
+                transaction.check(_before_rotation(way), GuardItem, seat, check)
+
+
+# The labels of a replacement's items: if one fails, the hold is no longer what it was.
+_REPLACING = ("replaced", "replaced slot", "replaced guard")
+
+
+def _keep_seat(transaction: Transaction, booking: NewBooking, counted: list[Action]) -> None:
+    """The seat of the replaced hold, in the same slot, goes to the new booking: the slot's
+    booked count stays, the slot must still be open."""
+    transaction.update(
+        "slot",
+        SlotItem(location_key(booking.location), slot_key(booking.start)),
+        [statistics.hold_replaced(), *counted],
+        condition=SlotItem.pk.exists()
+        & SlotItem.closed_reason.does_not_exist()
+        & (SlotItem.starts_at == booking.start),
+    )
+
+
+def _give_back(
+    transaction: Transaction, held: HeldSeat, reused: set[str], now: datetime, *, same_slot: bool
+) -> None:
+    """Call off the replaced hold (only while pending): status replaced, its seat given back
+    (unless the new booking keeps it), its guards the new booking does not take deleted."""
+    transaction.update(
+        "replaced",
+        BookingItem(booking_key(held.reference), BOOKING_SORT_KEY),
+        [
+            BookingItem.status.set(BookingItem.REPLACED),
+            BookingItem.cancelled_at.set(now),
+            _append_history(HistoryEntry.of(now, BookingItem.CITIZEN, BookingItem.REPLACED)),
+        ],
+        condition=(BookingItem.status == BookingItem.PENDING)
+        & (BookingItem.location == held.location)
+        & (BookingItem.slot == held.slot),
+    )
+    if not same_slot:
+        transaction.update(
+            "replaced slot",
+            SlotItem(location_key(held.location), held.slot),
+            [SlotItem.booked.add(-1), statistics.hold_replaced()],
+            condition=SlotItem.booked > 0,
+        )
+    for guard in held.guards:
+        if guard not in reused:
+            pk, sk = guard.split("|")
+            transaction.delete(
+                "replaced guard", GuardItem(pk, sk), GuardItem.reference == held.reference
+            )
 
 
 def _take_seat(
@@ -246,9 +395,12 @@ def _holder(guard: dict[str, dict[str, str]] | None) -> str | None:
     return guard["reference"]["S"] if guard and "reference" in guard else None
 
 
-def _seat_free(now: datetime) -> Condition:
-    """A guard's seat is free if nobody holds it, or the appointment holding it is over."""
+def _seat_free(now: datetime, replacing: HeldSeat | None = None) -> Condition:
+    """A guard's seat is free if nobody holds it, or the appointment holding it is over, or
+    it is the replaced hold's (called off in the same transaction)."""
     free: Condition = GuardItem.pk.does_not_exist() | (GuardItem.expires_at < now)
+    if replacing:
+        free = free | (GuardItem.reference == replacing.reference)
     return free
 
 

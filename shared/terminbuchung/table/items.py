@@ -51,6 +51,8 @@ class SlotItem(Model):
     no_shows = NumberAttribute(null=True)
     # Online bookings whose address was never confirmed: their seat was held, then freed.
     holds_expired = NumberAttribute(null=True)
+    # ... and those the citizen replaced by a booking with the address corrected.
+    holds_replaced = NumberAttribute(null=True)
     lead_minutes = ListAttribute(of=NumberAttribute, null=True)  # booking to appointment
     last_booked_at = UTCDateTimeAttribute(null=True)
     # Bookings moved here from another slot and away to another one (a move is neither a
@@ -114,10 +116,12 @@ class BookingItem(Model):
         pass
 
     # pending (the seat held until confirm_by, the address not yet confirmed) -> confirmed
-    # -> cancelled | cancelled_by_office; pending -> expired (never confirmed, seat freed).
+    # -> cancelled | cancelled_by_office; pending -> expired (never confirmed, seat freed);
+    # pending -> replaced (the citizen corrected the address: a new booking took over).
     PENDING: ClassVar[str] = "pending"
     CONFIRMED: ClassVar[str] = "confirmed"
     EXPIRED: ClassVar[str] = "expired"
+    REPLACED: ClassVar[str] = "replaced"
     CANCELLED: ClassVar[str] = "cancelled"
     CANCELLED_BY_OFFICE: ClassVar[str] = "cancelled_by_office"
     ONLINE: ClassVar[str] = "online"

@@ -55,3 +55,9 @@ def moved_away() -> Action:
 def hold_expired() -> Action:
     """An online booking never confirmed: not a booking, but the test phase wants to know."""
     return SlotItem.holds_expired.add(1)
+
+
+def hold_replaced() -> Action:
+    """A pending booking replaced by the citizen's corrected one (a mistyped address): not
+    a booking and not an expiry; the corrected booking counts once confirmed."""
+    return SlotItem.holds_replaced.add(1)
