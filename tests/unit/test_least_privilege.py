@@ -35,6 +35,7 @@ SES = "arn:aws:ses:eu-central-1:123456789012"
 SENDER_ONLY = {"StringEquals": {"ses:FromAddress": "termine@oberhavel.de"}}
 SENT_MARKERS_ONLY = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["SENT#*", "MAILTO#*"]}}
 SLOT_PARTITIONS_ONLY = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["LOC#*"]}}
+BOOKINGS_ONLY = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["BOOKING#*"]}}
 UNDELIVERED_MAIL_ONLY = {
     "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["BOOKING#*"]},
     "ForAllValues:StringEquals": {"dynamodb:Attributes": ["pk", "sk", "undelivered_mail"]},
@@ -159,6 +160,8 @@ EXPECTED = {
             ],
             [TABLE],
         ),
+        # A booking with priority: the day's closures (terminbuchung.priority).
+        grants(["dynamodb:Query"], [TABLE], SLOT_PARTITIONS_ONLY),
         grants(["secretsmanager:GetSecretValue"], [TOKEN_KEY, CHALLENGE_KEY]),
     ),
     # The puzzle's signing key and nothing else: no table, no token key.
