@@ -24,6 +24,7 @@ from tests.e2e.helpers import (
     german_time,
     manage_link,
     unique_email,
+    unique_household_number,
 )
 from tests.local_processes import local_stack
 from tests.proof_of_work import solved
@@ -127,30 +128,58 @@ def test_booking_then_the_e_mail_link_confirms_it(page_both_widths: Page, url: s
     expect(page.get_by_role("button", name="Termin absagen", exact=True)).to_be_visible()
 
 
-def test_a_mistyped_address_is_corrected_on_the_form(page: Page, url: str) -> None:
+def seats_free(url: str, start: str) -> int:
+    return sum(s["available"] for s in free_slots(url) if s["start"] == start)
+
+
+def test_a_mistyped_address_is_corrected_and_the_first_hold_released(page: Page, url: str) -> None:
     page.goto(url)
     expect_step(page, "Tag wählen", focused=False)
     page.get_by_role("radio").nth(1).check()
     page.get_by_role("button", name="Weiter").click()
-    page.get_by_role("radio").nth(8).check()
+    time = page.get_by_role("radio").nth(8)
+    start = time.get_attribute("value")
+    assert start is not None
+    time.check()
+    before = seats_free(url, start)
     page.get_by_role("button", name="Weiter").click()
     expect_step(page, "Ihre Angaben")
     page.get_by_label("Vor- und Nachname").fill("Erika Mustermann")
-    page.get_by_label("E-Mail-Adresse").fill("erika@gmial.com")
+    mistyped = unique_email("erika").replace("@example.org", "@gmial.com")
+    page.get_by_label("E-Mail-Adresse").fill(mistyped)
+    # With the household's number: the first hold's guard must not refuse the correction.
+    page.get_by_label("Nummer der Bedarfsgemeinschaft").fill(unique_household_number())
     page.get_by_label("Ich bin einverstanden").check()
     page.get_by_role("button", name="Termin verbindlich buchen").click()
     expect_step(page, "Bitte bestätigen Sie Ihren Termin")
     expect(page.locator("[data-tb-masked-email]")).to_have_text("e…@gmial.com")
+    expect(page.locator("[data-tb-view=pending]")).to_contain_text("sofort wieder frei")
+    assert seats_free(url, start) == before - 1
+    assert e_mail(url, mistyped, "Bitte bestätigen")
 
     page.get_by_role("button", name="E-Mail-Adresse korrigieren").click()
     expect_step(page, "Ihre Angaben")
     expect(page.get_by_label("Vor- und Nachname")).to_have_value("Erika Mustermann")
+    look(page, "8b adresse korrigieren")
     email = unique_email("corrected")
     page.get_by_label("E-Mail-Adresse").fill(email)
     page.get_by_role("button", name="Termin verbindlich buchen").click()
     expect_step(page, "Bitte bestätigen Sie Ihren Termin")
     expect(page.locator("[data-tb-masked-email]")).to_have_text("c…@example.org")
-    assert confirm_link(url, email)
+    look(page, "8c korrigiert bitte bestaetigen")
+    # The corrected booking holds the one seat: the first one's was given back with it.
+    assert seats_free(url, start) == before - 1
+
+    page.goto(confirm_link(url, email))
+    expect_step(page, "Ihr Termin ist bestätigt", focused=False)
+    expect(page.locator("[data-tb-view=confirmed]")).to_contain_text(german_time(start))
+    # One seat taken, the confirmed one's: the first hold's stayed free.
+    assert seats_free(url, start) == before - 1
+    outbox = requests.get(f"{url}/_dev/outbox", timeout=10).json()
+    # The mistyped address got the first request and nothing after it.
+    assert [m["subject"] for m in outbox if mistyped in m["to"]] == [
+        e_mail(url, mistyped, "Bitte bestätigen")["subject"]
+    ]
 
 
 def test_a_link_opened_too_late_says_the_time_is_up(page_both_widths: Page, url: str) -> None:

@@ -63,9 +63,7 @@ export function showPending(answer, appointment, where, correct) {
       el(
         "li",
         {},
-        "Haben Sie sich bei der E-Mail-Adresse vertippt? Dann geben Sie sie bitte noch einmal ein und buchen neu. Einen nicht bestätigten Termin geben wir um " +
-          until +
-          " wieder frei."
+        "Haben Sie sich bei der E-Mail-Adresse vertippt? Dann korrigieren Sie sie bitte und buchen neu. Den Termin, den wir für die falsche Adresse freihalten, geben wir dabei sofort wieder frei."
       )
     ),
     buttonRow(secondaryButton("E-Mail-Adresse korrigieren", correct))

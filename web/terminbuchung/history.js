@@ -91,6 +91,18 @@ export function forgetBooking() {
   write(null);
 }
 
+// The hold handle of the booking that waits for its confirmation (step-details.js): kept
+// with the entries in progress, so a corrected address replaces the first hold even after
+// a reload of the page.
+export function keepHold(hold) {
+  state.hold = hold || null;
+  const taken = read();
+  if (taken && taken.form) {
+    taken.hold = state.hold;
+    write(taken);
+  }
+}
+
 // The booking in progress as plain data: ids and times, never objects of the API.
 function snapshot(step) {
   if (step === "manage") {
@@ -125,6 +137,7 @@ function snapshot(step) {
       taken.form[name] = state.form[name] || "";
     });
     taken.form.consent = Boolean(state.form.consent);
+    taken.hold = state.hold || null;
   }
   return taken;
 }
@@ -175,6 +188,7 @@ function apply(taken) {
     }) || null;
   if (taken.form) {
     Object.assign(state.form, taken.form);
+    state.hold = taken.hold || null;
   }
   if (taken.confirmation) {
     const booking = taken.confirmation;

@@ -26,6 +26,9 @@ import { bookingSummary, whatToBring } from "./summary.js";
 const TITLES = {
   pending: "Ihr Termin ist noch nicht bestätigt",
   expired: "Dieser Termin ist nicht mehr gültig",
+  // Replaced by a booking with the address corrected: to whoever opens the first e-mail's
+  // link (perhaps a stranger at the mistyped address) it reads like an expired one.
+  replaced: "Dieser Termin ist nicht mehr gültig",
 };
 
 export function manage(link) {
@@ -146,7 +149,7 @@ function showBooking(booking, link) {
     show(current);
     return;
   }
-  if (booking.status === "expired") {
+  if (booking.status === "expired" || booking.status === "replaced") {
     add(
       current.section,
       notice(

@@ -50,6 +50,9 @@ export const state = {
   confirmation: null,
   // From the office's cancellation notice: { reference, token } of the cancelled booking.
   priority: null,
+  // The 202's hold handle of a booking waiting for its confirmation: sent as replaces_hold
+  // when the citizen corrects the address, so the first hold is released at once.
+  hold: null,
 };
 
 // A booking or a cancellation is on its way: a second click does nothing.

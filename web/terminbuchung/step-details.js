@@ -5,6 +5,7 @@ import { api } from "./api.js";
 import { attemptDone, idempotencyHeader } from "./attempts.js";
 import { formatWhen } from "./dates.js";
 import { add, el } from "./dom.js";
+import { keepHold } from "./history.js";
 import {
   announce,
   buttonRow,
@@ -184,6 +185,11 @@ export function showDetails() {
       // The office cancelled this citizen's appointment: the notice's link (priority.js).
       payload.priority_for = { reference: state.priority.reference, token: state.priority.token };
     }
+    if (state.hold) {
+      // A corrected address ("E-Mail-Adresse korrigieren"): this booking replaces the
+      // first one, which waits for a confirmation that cannot come (its seat is freed).
+      payload.replaces_hold = state.hold;
+    }
     ui.busy = true;
     submit.setAttribute("aria-disabled", "true");
     progress.hidden = false;
@@ -197,6 +203,7 @@ export function showDetails() {
       attemptDone();
       if (confirmation.status === "pending") {
         // It counts once the citizen confirms the address by the e-mail's link (202).
+        keepHold(confirmation.hold);
         showPending(
           confirmation,
           { start: state.slot.start, end: state.slot.end },
@@ -205,6 +212,7 @@ export function showDetails() {
         );
         return;
       }
+      keepHold(null);
       state.confirmation = {
         reference: confirmation.reference,
         token: confirmation.cancel_token,

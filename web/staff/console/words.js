@@ -4,6 +4,7 @@ export const STATUS = {
   pending: "noch nicht bestätigt",
   confirmed: "bestätigt",
   expired: "verfallen (nicht bestätigt)",
+  replaced: "ersetzt (E-Mail-Adresse korrigiert, neu gebucht)",
   cancelled: "abgesagt von der Bürgerin / dem Bürger",
   cancelled_by_office: "abgesagt vom Jobcenter",
 };
