@@ -265,10 +265,12 @@ def place(
 
 def _replayed(reference: str, keys: TokenKeys, form: BookingForm) -> Confirmation | Pending:
     """What the first request with this Idempotency-Key was answered, rebuilt from its
-    booking: a booking still waiting for its confirmation answers as it did then (the masked
-    address, the same confirm_by), any other as the confirmation with its token."""
+    booking: a booking made to be confirmed answers as it did then (the masked address, the
+    same confirm_by), also once confirmed, expired or replaced: in that mode the token goes
+    to the e-mail address only, never to whoever repeats a request. Any other booking
+    answers as the confirmation with its token."""
     item = _load(reference)
-    if item.status == BookingItem.PENDING and item.confirm_by:
+    if item.confirm_by:
         guards = tuple(str(guard) for guard in item.guards)
         held = table.HeldSeat(item.reference, item.location, item.slot, guards)
         return _pending(form, item.confirm_by, hold_handles.seal(held, keys.current))

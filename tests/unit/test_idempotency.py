@@ -9,6 +9,7 @@ import pytest
 
 from terminbuchung import clock
 from terminbuchung.table import requests as request_records
+from terminbuchung.table.items import BookingItem
 from tests.api_client import Answer, ApiClient
 from tests.unit.test_api import table_items
 from tests.unit.test_reschedule import free_starts, reschedule, site  # noqa: F401
@@ -156,4 +157,29 @@ def test_a_retry_of_a_booking_waiting_for_confirmation_gets_the_same_202(
     assert first.status == 202, first.body
     # The same answer: the masked address and the hold's own confirm_by, not the retry's.
     assert (retry.status, retry.body) == (202, first.body)
+    assert len(bookings_in_table()) == 1
+
+
+@pytest.mark.parametrize("then", ["confirmed", "expired"])
+def test_a_retry_after_the_confirmation_or_expiry_still_gets_the_202_and_never_the_token(
+    api: ApiClient, confirming_site: Any, monkeypatch: pytest.MonkeyPatch, then: str
+) -> None:
+    first = book(api, booking())
+    assert first.status == 202, first.body
+    [item] = [BookingItem.get(i["pk"]["S"], "BOOKING") for i in bookings_in_table()]
+    item.update(actions=[BookingItem.status.set(then)])
+    later = clock.now() + timedelta(minutes=5)
+    monkeypatch.setattr(clock, "now", lambda: later)
+
+    retry = book(api, booking())
+
+    # In this mode the token is sent to the e-mail address only: a repeated request (its
+    # Idempotency-Key is all it needs) learns nothing more than the first answer said.
+    assert (retry.status, retry.body["email"], retry.body["confirm_by"]) == (
+        202,
+        first.body["email"],
+        first.body["confirm_by"],
+    )
+    assert "cancel_token" not in retry.body
+    assert "reference" not in retry.body
     assert len(bookings_in_table()) == 1
