@@ -125,5 +125,7 @@ def test_a_closure_by_the_office_sends_the_notice_with_the_reason(
     notice = wait_for(base_url, lambda m: email in m["to"] and "ausfallen" in m["subject"])
     assert "Der Grund: Personalversammlung" in notice["text"]
     assert made["reference"] in notice["text"]
-    assert f"{base_url}/\n" in notice["text"]  # book again: the page, without a token
+    # Book again with priority: the page's link names the cancelled booking and its token.
+    priority = f"{base_url}/#priority={made['reference']}&token={made['cancel_token']}"
+    assert priority in notice["text"]
     assert invite(notice).method == "CANCEL"
