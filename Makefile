@@ -56,19 +56,6 @@ $(STAMPS)/checkov: | $(PY)
 	$(STAMPS)/checkov-venv/bin/pip install --quiet --disable-pip-version-check checkov==$(CHECKOV_VERSION)
 	@touch $@
 
-# The deploy rehearsal (tests/unit/test_deploy_rehearsal.py) runs the template in moto's
-# CloudFormation, which imports packages the lock does not carry. They go, pinned and
-# without dependencies, into a folder of their own that the test appends to its import
-# path: nothing in .venv changes, and a version of the lock always wins.
-REHEARSAL_PACKAGES := graphql-core==3.3.2 jsonschema-path==0.5.0 lazy-object-proxy==1.13.0 \
-  openapi-schema-validator==0.9.0 openapi-spec-validator==0.9.0 pathable==0.6.0 \
-  pydantic-settings==2.16.3 rfc3339-validator==0.1.4
-$(STAMPS)/rehearsal: | $(PY)
-	rm -rf $(STAMPS)/rehearsal-packages
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps \
-	  --target $(STAMPS)/rehearsal-packages $(REHEARSAL_PACKAGES)
-	@touch $@
-
 $(STAMPS)/node: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@mkdir -p $(STAMPS) && touch $@
@@ -99,8 +86,13 @@ lint: $(STAMPS)/python
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-unit: $(STAMPS)/python $(STAMPS)/rehearsal
-	$(PY) -m pytest -q -n 2 tests/unit
+# The unit tests record what each function does to the table (tests/unit/table_access.py);
+# then test_table_access.py holds the record against the roles' dynamodb:LeadingKeys.
+unit: $(STAMPS)/python
+	@mkdir -p $(STAMPS) && rm -f $(STAMPS)/table-access.log
+	TABLE_ACCESS_LOG=$(STAMPS)/table-access.log $(PY) -m pytest -q -n 2 -p tests.unit.table_access \
+	  tests/unit --ignore=tests/unit/test_table_access.py
+	TABLE_ACCESS_RECORDED=$(STAMPS)/table-access.log $(PY) -m pytest -q tests/unit/test_table_access.py
 
 integration: $(STAMPS)/python $(STAMPS)/node $(STAMPS)/java
 	$(PY) -m pytest -q tests/integration

@@ -8,16 +8,13 @@ it skips with a warning. The test names every skipped type (SKIPPED_BY_MOTO), so
 resource moto cannot check fails here until it is listed on purpose; two types moto lacks
 but others depend on get stand-ins (tests/moto_standins.py).
 
-moto's CloudFormation needs packages the project's lock does not carry (openapi-spec-
-validator, graphql-core and their few dependencies): `make unit` installs them pinned,
-without dependencies, into .stamps/rehearsal-packages, which this module appends to the
-import path, so they can never shadow a version of the lock.
+moto's CloudFormation needs packages of its own (openapi-spec-validator, graphql-core and a
+few more): requirements-dev.txt asks for them as moto's `cloudformation` extra.
 """
 
 import contextlib
 import io
 import json
-import sys
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -26,25 +23,12 @@ from typing import Final
 
 import boto3
 import pytest
+from moto import mock_aws
 
-from infra.template import ROOT, Template
+from infra.template import Template
+from tests.moto_standins import STAND_INS
 from tests.unit.test_least_privilege import transformed
 from tests.unit.test_stages import STAGES, deploy, overrides
-
-_PACKAGES = ROOT / ".stamps/rehearsal-packages"
-if _PACKAGES.is_dir() and str(_PACKAGES) not in sys.path:
-    sys.path.append(str(_PACKAGES))
-try:
-    import moto.cloudformation  # noqa: F401
-except ModuleNotFoundError as missing:  # pragma: no cover - the message is the point
-    raise ModuleNotFoundError(
-        f"{missing}: run `make unit` once (it installs moto's CloudFormation packages into "
-        ".stamps/rehearsal-packages)"
-    ) from None
-# After the import path has its packages (above).
-from moto import mock_aws  # noqa: E402
-
-from tests.moto_standins import STAND_INS  # noqa: E402
 
 REGION: Final = "eu-central-1"
 

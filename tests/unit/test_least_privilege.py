@@ -33,7 +33,15 @@ CHALLENGE_KEY = "${ChallengeKeySecret}"
 DAY_INDEX = f"{TABLE}/index/by-location-day"
 SES = "arn:aws:ses:eu-central-1:123456789012"
 SENDER_ONLY = {"StringEquals": {"ses:FromAddress": "termine@oberhavel.de"}}
-SENT_MARKERS_ONLY = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["SENT#*", "MAILTO#*"]}}
+
+
+def leading(*prefixes: str) -> dict[str, Any]:
+    """The condition on a grant on the table: its items whose partition keys have these
+    prefixes (on the day index, the index's partition key)."""
+    return {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [f"{p}#*" for p in prefixes]}}
+
+
+SENT_MARKERS_ONLY = leading("SENT")
 SLOT_PARTITIONS_ONLY = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["LOC#*"]}}
 BOOKINGS_ONLY = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["BOOKING#*"]}}
 UNDELIVERED_MAIL_ONLY = {
@@ -45,10 +53,6 @@ BOOKINGS_ONLY = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["BOOKING#*
 GUARDS_ONLY = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["GUARD#*"]}}
 NOTICES_ONLY = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["NOTICE#*"]}}
 SPENT_SOLUTIONS_ONLY = {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["CHALLENGE#*"]}}
-# A booking, its slot and its guards: what confirming and expiring change together.
-SEAT_ITEMS_ONLY = {
-    "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["BOOKING#*", "LOC#*", "GUARD#*"]}
-}
 HOLD_SCHEDULES = "arn:aws:scheduler:eu-central-1:123456789012:schedule/${HoldSchedules}/hold-*"
 TO_SCHEDULER_ONLY = {"StringEquals": {"iam:PassedToService": "scheduler.amazonaws.com"}}
 
@@ -82,6 +86,8 @@ MAIL = (
         [TABLE],
         SENT_MARKERS_ONLY,
     ),
+    # The daily cap's counters per mailbox: counted up, never read or deleted.
+    grants(["dynamodb:UpdateItem"], [TABLE], leading("MAILTO")),
     grants(["dynamodb:UpdateItem"], [TABLE], UNDELIVERED_MAIL_ONLY),
     grants(
         ["ses:SendRawEmail"],
@@ -110,22 +116,17 @@ EXPECTED = {
     "SendRemindersFunction": expected(
         {LOGS, XRAY},
         *MAIL,
-        grants(["dynamodb:Query"], [f"{TABLE}/index/by-location-day"]),
+        grants(["dynamodb:Query"], [DAY_INDEX], leading("DAY")),
         # The sweep: pending bookings past their time expire (booking, slot, guards).
-        grants(
-            ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
-            [TABLE],
-            SEAT_ITEMS_ONLY,
-        ),
+        grants(["dynamodb:UpdateItem"], [TABLE], leading("BOOKING", "LOC")),
+        grants(["dynamodb:DeleteItem"], [TABLE], GUARDS_ONLY),
     ),
     # The confirmation (booking and slot counters) or, too late, the expiry.
     "ConfirmFunction": expected(
         {LOGS, XRAY},
-        grants(
-            ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
-            [TABLE],
-            SEAT_ITEMS_ONLY,
-        ),
+        grants(["dynamodb:GetItem"], [TABLE], BOOKINGS_ONLY),
+        grants(["dynamodb:UpdateItem"], [TABLE], leading("BOOKING", "LOC")),
+        grants(["dynamodb:DeleteItem"], [TABLE], GUARDS_ONLY),
         grants(["secretsmanager:GetSecretValue"], [TOKEN_KEY]),
     ),
     # The address's guards name its bookings; the notice is written; no booking is read.
@@ -139,11 +140,9 @@ EXPECTED = {
     # Invoked by a pending booking's schedule: expires it (booking, slot, guards).
     "ExpireHoldFunction": expected(
         {LOGS, XRAY},
-        grants(
-            ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
-            [TABLE],
-            SEAT_ITEMS_ONLY,
-        ),
+        grants(["dynamodb:GetItem"], [TABLE], BOOKINGS_ONLY),
+        grants(["dynamodb:UpdateItem"], [TABLE], leading("BOOKING", "LOC")),
+        grants(["dynamodb:DeleteItem"], [TABLE], GUARDS_ONLY),
     ),
     "ListSlotsFunction": expected(
         {LOGS, XRAY}, grants(["dynamodb:Query"], [TABLE], SLOT_PARTITIONS_ONLY)
@@ -151,15 +150,18 @@ EXPECTED = {
     # ConditionCheckItem: the person's guards under the previous key, after a rotation.
     "BookFunction": expected(
         {LOGS, XRAY},
+        # The record of an Idempotency-Key, and its booking.
+        grants(["dynamodb:GetItem"], [TABLE], leading("BOOKING", "REQUEST")),
+        # The transaction's items; a notice to the holder of a booking already made.
         grants(
-            [
-                "dynamodb:GetItem",  # the record of an Idempotency-Key, and its booking
-                "dynamodb:PutItem",
-                "dynamodb:UpdateItem",
-                "dynamodb:ConditionCheckItem",
-            ],
+            ["dynamodb:PutItem"],
             [TABLE],
+            leading("BOOKING", "GUARD", "CHALLENGE", "REQUEST", "PRIORITY", "NOTICE"),
         ),
+        # The seat; a corrected address: the replaced hold marked, its guards deleted.
+        grants(["dynamodb:UpdateItem"], [TABLE], leading("LOC", "BOOKING")),
+        grants(["dynamodb:DeleteItem"], [TABLE], GUARDS_ONLY),
+        grants(["dynamodb:ConditionCheckItem"], [TABLE], GUARDS_ONLY),
         # A booking with priority: the day's closures (terminbuchung.priority).
         grants(["dynamodb:Query"], [TABLE], SLOT_PARTITIONS_ONLY),
         grants(["secretsmanager:GetSecretValue"], [TOKEN_KEY, CHALLENGE_KEY]),
@@ -175,13 +177,17 @@ EXPECTED = {
     ),
     "CancelFunction": expected(
         {LOGS, XRAY},
-        grants(["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], [TABLE]),
+        grants(["dynamodb:GetItem"], [TABLE], BOOKINGS_ONLY),
+        grants(["dynamodb:UpdateItem"], [TABLE], leading("BOOKING", "LOC")),
+        grants(["dynamodb:DeleteItem"], [TABLE], GUARDS_ONLY),
         grants(["secretsmanager:GetSecretValue"], [TOKEN_KEY]),
     ),
     # The booking, the request record of an Idempotency-Key, the move's transaction.
     "RescheduleFunction": expected(
         {LOGS, XRAY},
-        grants(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], [TABLE]),
+        grants(["dynamodb:GetItem"], [TABLE], leading("BOOKING", "REQUEST")),
+        grants(["dynamodb:PutItem"], [TABLE], leading("REQUEST", "CHALLENGE")),
+        grants(["dynamodb:UpdateItem"], [TABLE], leading("BOOKING", "LOC", "GUARD")),
         grants(["secretsmanager:GetSecretValue"], [TOKEN_KEY, CHALLENGE_KEY]),
     ),
     # Who is signed in comes from the token's claims, where from the site configuration.
@@ -189,30 +195,30 @@ EXPECTED = {
     # The office's day (slots by key range, bookings by the day index) and one booking.
     "StaffDayFunction": expected(
         {LOGS, XRAY},
-        grants(["dynamodb:Query", "dynamodb:GetItem"], [TABLE, DAY_INDEX]),
+        grants(["dynamodb:Query"], [TABLE], SLOT_PARTITIONS_ONLY),
+        grants(["dynamodb:Query"], [DAY_INDEX], leading("DAY")),
+        grants(["dynamodb:GetItem"], [TABLE], BOOKINGS_ONLY),
     ),
     # Closures: the slots of the day, the closure items, the day's bookings called off.
     "StaffClosuresFunction": expected(
         {LOGS, XRAY},
         grants(
-            ["dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
-            [TABLE, DAY_INDEX],
+            ["dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+            [TABLE],
+            SLOT_PARTITIONS_ONLY,
         ),
+        grants(["dynamodb:Query"], [DAY_INDEX], leading("DAY")),
+        grants(["dynamodb:UpdateItem"], [TABLE], leading("BOOKING", "LOC")),
+        grants(["dynamodb:DeleteItem"], [TABLE], GUARDS_ONLY),
     ),
     # Bookings for callers, attendance and cancellations: the citizens' writes, and the key
     # for the one-booking-per-person guards.
     "StaffBookingsFunction": expected(
         {LOGS, XRAY},
-        grants(
-            [
-                "dynamodb:GetItem",
-                "dynamodb:PutItem",
-                "dynamodb:UpdateItem",
-                "dynamodb:DeleteItem",
-                "dynamodb:ConditionCheckItem",
-            ],
-            [TABLE],
-        ),
+        grants(["dynamodb:GetItem"], [TABLE], BOOKINGS_ONLY),
+        grants(["dynamodb:PutItem"], [TABLE], leading("BOOKING", "GUARD")),
+        grants(["dynamodb:UpdateItem"], [TABLE], leading("BOOKING", "LOC")),
+        grants(["dynamodb:DeleteItem", "dynamodb:ConditionCheckItem"], [TABLE], GUARDS_ONLY),
         grants(["secretsmanager:GetSecretValue"], [TOKEN_KEY]),
     ),
     # The evaluation reads the slots' counters: location partitions only, never a booking.

@@ -327,6 +327,25 @@ def test_release_function_logs_and_measures_per_location_and_day(
     assert per_location == [("oranienburg", [30.0])]
 
 
+def test_the_release_function_puts_a_slot_back_to_the_configured_desks(
+    aws: None, now: datetime, site: SiteConfig
+) -> None:
+    """Through the handler, as deployed: its role may update slots (dynamodb:UpdateItem on
+    LOC#), which resizing needs."""
+    code_dir, handler = Template().functions()["ReleaseSlotsFunction"]
+    function = LocalFunction("ReleaseSlotsFunction", code_dir, handler)
+    scheduled = {"source": "terminbuchung.release-schedule"}
+    function.invoke(scheduled)
+    changed = slots()[0]
+    changed.update(actions=[SlotItem.capacity.set(int(changed.capacity) + 3)])
+
+    result = function.invoke(scheduled)
+
+    assert result["created"] == 0
+    desks = {int(item.capacity) for item in slots()}
+    assert desks == {site.locations[0].desks}
+
+
 def test_ops_command_line_closes_and_shows(aws: None, site: SiteConfig, now: datetime) -> None:
     release_slots(site, now)
     book(form("2026-12-03T10:00:00+01:00"), site, now, KEY)

@@ -100,7 +100,8 @@ def test_the_template_filters_and_scopes_by_the_key_prefixes_of_the_code() -> No
         {"prefix": NOTICE_PREFIX},
     ]
     text = (TESTS.parent / "template.yaml").read_text()
-    assert f'["{SENT_MAIL_PREFIX}*", "{MAIL_QUOTA_PREFIX}*"]' in text
+    assert f'["{SENT_MAIL_PREFIX}*"]' in text
+    assert f'["{MAIL_QUOTA_PREFIX}*"]' in text
     assert f'["{BOOKING_PREFIX}*"]' in text
 
 

@@ -17,7 +17,7 @@ from terminbuchung.errors import AlreadyBooked
 from terminbuchung.forms import BookingForm
 from terminbuchung.references import TokenKeys, cancel_token, parse_token_keys, token_keys
 from terminbuchung.settings import SettingsError
-from tests.api_client import Answer, ApiClient
+from tests.api_client import Answer, ApiClient, staff_claims
 from tests.unit.test_api import TUESDAY_10, book
 
 OLD, NEW, OTHER = "key-before-the-rotation", "key-after-the-rotation", "some-other-key"
@@ -215,3 +215,26 @@ def test_the_keys_are_read_from_secrets_manager_once_per_cold_start(
     assert token_keys() == TokenKeys(b"generated-by-cloudformation")  # cached: no new read
     token_keys.cache_clear()  # the next cold start
     assert token_keys() == TokenKeys(b"new", b"generated-by-cloudformation")
+
+
+def test_the_office_cannot_book_a_household_again_after_a_rotation_either(
+    api: ApiClient, use_keys: UseKeys
+) -> None:
+    """The office's bookings for callers check the guards under the previous key too (the
+    staff function's ConditionCheckItem on GUARD# in template.yaml)."""
+    use_keys(OLD)
+    assert book(api, start=TUESDAY_10, household_number="12345BG0012345").status == 201
+
+    use_keys(NEW, OLD)
+    body = {
+        "location": "oranienburg",
+        "service": "beratung",
+        "start": WEDNESDAY_10,
+        "name": "Karl Anrufer",
+        "phone": "03301 123456",
+        "household_number": "12345 bg 0012345",
+    }
+    answer = api.post("/staff/bookings", json_body=body, claims=staff_claims("anna", "oranienburg"))
+
+    assert answer.status == 409, answer.body
+    assert answer.error["code"] == "already_booked"
