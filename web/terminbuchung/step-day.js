@@ -2,6 +2,7 @@
 // by their day in Berlin; with none free, the view says when new ones open.
 
 import { api } from "./api.js";
+import { dayChoices } from "./choices.js";
 import { berlinDay, formatDay, formatTime } from "./dates.js";
 import { add, el } from "./dom.js";
 import {
@@ -93,14 +94,7 @@ export function showDays(message) {
     name: "day",
     legend: "An welchem Tag möchten Sie kommen?",
     selected: state.day,
-    choices: Array.from(byDay.entries()).map(function (entry) {
-      const count = entry[1].length;
-      return {
-        value: entry[0],
-        label: formatDay(entry[1][0].start),
-        hint: count === 1 ? "1 freie Uhrzeit" : count + " freie Uhrzeiten",
-      };
-    }),
+    choices: dayChoices(byDay),
   });
   const form = el("form", { novalidate: true, class: "tb-form" }, group.element);
   const back = previousStep();

@@ -6,7 +6,8 @@
 import { api } from "./api.js";
 import { idempotencyHeader, attemptDone } from "./attempts.js";
 import { calendarLink } from "./calendar.js";
-import { berlinDay, formatDay, formatTime, formatWhen } from "./dates.js";
+import { dayChoices, timeChoices, timeLegend } from "./choices.js";
+import { berlinDay, formatWhen } from "./dates.js";
 import { add, el } from "./dom.js";
 import { manage } from "./manage.js";
 import { prepare as prepareProofOfWork, sendWithProofOfWork } from "./proof-of-work.js";
@@ -141,14 +142,7 @@ export function showNewDays(message) {
     name: "day",
     legend: "An welchem Tag möchten Sie stattdessen kommen?",
     selected: move.day,
-    choices: Array.from(byDay.entries()).map(function (entry) {
-      const count = entry[1].length;
-      return {
-        value: entry[0],
-        label: formatDay(entry[1][0].start),
-        hint: count === 1 ? "1 freie Uhrzeit" : count + " freie Uhrzeiten",
-      };
-    }),
+    choices: dayChoices(byDay),
   });
   const form = el("form", { novalidate: true, class: "tb-form" }, group.element);
   form.append(
@@ -184,12 +178,10 @@ export function showNewTimes(message) {
   }
   const group = radioGroup({
     name: "time",
-    legend: "Um wie viel Uhr möchten Sie am " + formatDay(slots[0].start) + " kommen?",
+    legend: timeLegend(slots),
     selected: move.slot,
     className: "tb-radios--times",
-    choices: slots.map(function (slot) {
-      return { value: slot.start, label: formatTime(slot.start) };
-    }),
+    choices: timeChoices(slots),
   });
   const form = el("form", { novalidate: true, class: "tb-form" }, group.element);
   form.append(buttonRow(primaryButton("Weiter"), secondaryButton("Zurück", showNewDays)));

@@ -1,7 +1,7 @@
 // Step 4: the time on the chosen day; and after a lost race for a seat, the times that
 // are free now.
 
-import { formatDay, formatTime } from "./dates.js";
+import { timeChoices, timeLegend } from "./choices.js";
 import { add, el } from "./dom.js";
 import {
   announce,
@@ -41,12 +41,10 @@ export function showTimes(message) {
   }
   const group = radioGroup({
     name: "time",
-    legend: "Um wie viel Uhr möchten Sie am " + formatDay(slots[0].start) + " kommen?",
+    legend: timeLegend(slots),
     selected: state.slot && state.slot.start,
     className: "tb-radios--times",
-    choices: slots.map(function (slot) {
-      return { value: slot.start, label: formatTime(slot.start) };
-    }),
+    choices: timeChoices(slots),
   });
   const form = el("form", { novalidate: true, class: "tb-form" }, group.element);
   form.append(buttonRow(primaryButton("Weiter"), secondaryButton("Zurück", showDays)));

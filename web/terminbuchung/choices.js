@@ -1,0 +1,27 @@
+// The choices of the day and time steps, shared by booking and moving an appointment, so
+// both name days and times alike.
+
+import { formatDay, formatTime } from "./dates.js";
+
+// byDay: Map of Berlin day -> its free slots, in order.
+export function dayChoices(byDay) {
+  return Array.from(byDay.entries()).map(function (entry) {
+    const count = entry[1].length;
+    return {
+      value: entry[0],
+      label: formatDay(entry[1][0].start),
+      hint: count === 1 ? "1 freie Uhrzeit" : count + " freie Uhrzeiten",
+    };
+  });
+}
+
+// slots: the free slots of one day, in order.
+export function timeLegend(slots) {
+  return "Um wie viel Uhr möchten Sie am " + formatDay(slots[0].start) + " kommen?";
+}
+
+export function timeChoices(slots) {
+  return slots.map(function (slot) {
+    return { value: slot.start, label: formatTime(slot.start) };
+  });
+}
