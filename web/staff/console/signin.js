@@ -106,6 +106,14 @@ async function setUpApp(frame, config, username, session, done) {
   );
   frame.focusHeading();
   const current = association.session;
+  onSixDigits(form, code, problem, button, async function (digits) {
+    await next(frame, config, username, await cognito.verifyApp(config, username, current, digits), done);
+  });
+}
+
+// A form that asks for an authenticator app's six digits: checked here, then `send`; a
+// refusal is shown in `problem` and the field emptied for the next code.
+function onSixDigits(form, code, problem, button, send) {
   form.addEventListener("submit", async function (event) {
     event.preventDefault();
     problem.replaceChildren();
@@ -117,7 +125,7 @@ async function setUpApp(frame, config, username, session, done) {
     }
     button.disabled = true;
     try {
-      await next(frame, config, username, await cognito.verifyApp(config, username, current, digits), done);
+      await send(digits);
     } catch (failure) {
       problem.replaceChildren(el("p", { class: "st-notice st-notice--error", role: "alert" }, failure.message));
       code.control.value = "";
@@ -139,25 +147,8 @@ function authenticatorCode(frame, config, username, session, done) {
   title.id = "st-code-title";
   frame.show(title, form);
   code.control.focus();
-  form.addEventListener("submit", async function (event) {
-    event.preventDefault();
-    problem.replaceChildren();
-    const digits = code.control.value.replace(/\s/g, "");
-    if (!/^[0-9]{6}$/.test(digits)) {
-      problem.replaceChildren(el("p", { class: "st-notice st-notice--error", role: "alert" }, "Bitte geben Sie die sechs Ziffern ein."));
-      code.control.focus();
-      return;
-    }
-    button.disabled = true;
-    try {
-      await next(frame, config, username, await cognito.answerCode(config, username, session, digits), done);
-    } catch (failure) {
-      problem.replaceChildren(el("p", { class: "st-notice st-notice--error", role: "alert" }, failure.message));
-      code.control.value = "";
-      code.control.focus();
-    } finally {
-      button.disabled = false;
-    }
+  onSixDigits(form, code, problem, button, async function (digits) {
+    await next(frame, config, username, await cognito.answerCode(config, username, session, digits), done);
   });
 }
 
