@@ -1,7 +1,20 @@
-// The choices of the day and time steps, shared by booking and moving an appointment, so
+// The days and times to choose from, shared by booking and moving an appointment, so
 // both name days and times alike.
 
-import { formatDay, formatTime } from "./dates.js";
+import { berlinDay, formatDay, formatTime } from "./dates.js";
+
+// The free slots grouped by their day in Berlin, days and slots in the slots' order.
+export function slotsByDay(slots) {
+  const byDay = new Map();
+  slots.forEach(function (slot) {
+    const day = berlinDay(slot.start);
+    if (!byDay.has(day)) {
+      byDay.set(day, []);
+    }
+    byDay.get(day).push(slot);
+  });
+  return byDay;
+}
 
 // byDay: Map of Berlin day -> its free slots, in order.
 export function dayChoices(byDay) {

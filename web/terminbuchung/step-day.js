@@ -2,8 +2,8 @@
 // by their day in Berlin; with none free, the view says when new ones open.
 
 import { api } from "./api.js";
-import { dayChoices } from "./choices.js";
-import { berlinDay, formatDay, formatTime } from "./dates.js";
+import { dayChoices, slotsByDay } from "./choices.js";
+import { formatDay, formatTime } from "./dates.js";
 import { add, el } from "./dom.js";
 import {
   announce,
@@ -42,15 +42,7 @@ export async function loadSlots() {
 }
 
 export function days() {
-  const byDay = new Map();
-  state.slots.forEach(function (slot) {
-    const day = berlinDay(slot.start);
-    if (!byDay.has(day)) {
-      byDay.set(day, []);
-    }
-    byDay.get(day).push(slot);
-  });
-  return byDay;
+  return slotsByDay(state.slots);
 }
 
 // The step before the day: the service or the location, if the citizen chose one.

@@ -6,8 +6,8 @@
 import { api } from "./api.js";
 import { idempotencyHeader, attemptDone } from "./attempts.js";
 import { calendarLink } from "./calendar.js";
-import { dayChoices, timeChoices, timeLegend } from "./choices.js";
-import { berlinDay, formatWhen } from "./dates.js";
+import { dayChoices, slotsByDay, timeChoices, timeLegend } from "./choices.js";
+import { formatWhen } from "./dates.js";
 import { add, el } from "./dom.js";
 import { manage } from "./manage.js";
 import { prepare as prepareProofOfWork, sendWithProofOfWork } from "./proof-of-work.js";
@@ -81,16 +81,8 @@ async function loadSlots() {
   });
 }
 
-function slotsByDay() {
-  const byDay = new Map();
-  move.slots.forEach(function (slot) {
-    const day = berlinDay(slot.start);
-    if (!byDay.has(day)) {
-      byDay.set(day, []);
-    }
-    byDay.get(day).push(slot);
-  });
-  return byDay;
+function newSlotsByDay() {
+  return slotsByDay(move.slots);
 }
 
 function keptNotice() {
@@ -117,7 +109,7 @@ export function loadNewDays(message) {
 }
 
 export function showNewDays(message) {
-  const byDay = slotsByDay();
+  const byDay = newSlotsByDay();
   const current = view("reschedule-day", "Termin verschieben: neuen Tag wählen");
   prepareProofOfWork(); // solved while the citizen picks the new time
   if (message) {
@@ -166,7 +158,7 @@ export function showNewDays(message) {
 }
 
 export function showNewTimes(message) {
-  const slots = slotsByDay().get(move.day) || [];
+  const slots = newSlotsByDay().get(move.day) || [];
   if (slots.length === 0) {
     showNewDays(message);
     return;
