@@ -3,6 +3,10 @@
 
 import { berlinDay, formatDay, formatTime } from "./dates.js";
 
+// What the day and time steps say when nothing was chosen.
+export const CHOOSE_DAY = "Bitte wählen Sie einen Tag.";
+export const CHOOSE_TIME = "Bitte wählen Sie eine Uhrzeit.";
+
 // The free slots grouped by their day in Berlin, days and slots in the slots' order.
 export function slotsByDay(slots) {
   const byDay = new Map();

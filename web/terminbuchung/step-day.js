@@ -2,7 +2,7 @@
 // by their day in Berlin; with none free, the view says when new ones open.
 
 import { api } from "./api.js";
-import { dayChoices, slotsByDay } from "./choices.js";
+import { CHOOSE_DAY, dayChoices, slotsByDay } from "./choices.js";
 import { formatDay, formatTime } from "./dates.js";
 import { add, el } from "./dom.js";
 import {
@@ -23,8 +23,6 @@ import { showServices } from "./step-service.js";
 import { showTimes } from "./step-time.js";
 import { summaryList } from "./summary.js";
 import { radioGroup, showErrors } from "./widgets.js";
-
-const CHOOSE_DAY = "Bitte wählen Sie einen Tag.";
 
 export async function loadSlots() {
   const path =

@@ -6,7 +6,7 @@
 import { api } from "./api.js";
 import { idempotencyHeader, attemptDone } from "./attempts.js";
 import { calendarLink } from "./calendar.js";
-import { dayChoices, slotsByDay, timeChoices, timeLegend } from "./choices.js";
+import { CHOOSE_DAY, CHOOSE_TIME, dayChoices, slotsByDay, timeChoices, timeLegend } from "./choices.js";
 import { formatWhen } from "./dates.js";
 import { add, el } from "./dom.js";
 import { manage } from "./manage.js";
@@ -144,7 +144,7 @@ export function showNewDays(message) {
     event.preventDefault();
     const day = group.value();
     if (!day) {
-      showErrors(form, [{ field: group, message: "Bitte wählen Sie einen Tag." }]);
+      showErrors(form, [{ field: group, message: CHOOSE_DAY }]);
       return;
     }
     if (move.day !== day) {
@@ -183,7 +183,7 @@ export function showNewTimes(message) {
       return slot.start === group.value();
     });
     if (!chosen) {
-      showErrors(form, [{ field: group, message: "Bitte wählen Sie eine Uhrzeit." }]);
+      showErrors(form, [{ field: group, message: CHOOSE_TIME }]);
       return;
     }
     move.slot = chosen.start;

@@ -1,7 +1,7 @@
 // Step 4: the time on the chosen day; and after a lost race for a seat, the times that
 // are free now.
 
-import { timeChoices, timeLegend } from "./choices.js";
+import { CHOOSE_TIME, timeChoices, timeLegend } from "./choices.js";
 import { add, el } from "./dom.js";
 import {
   announce,
@@ -17,8 +17,6 @@ import {
 import { days, loadSlots, showDays } from "./step-day.js";
 import { showDetails } from "./step-details.js";
 import { radioGroup, showErrors } from "./widgets.js";
-
-const CHOOSE_TIME = "Bitte wählen Sie eine Uhrzeit.";
 
 export function showTimes(message) {
   const slots = days().get(state.day) || [];
