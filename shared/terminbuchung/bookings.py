@@ -10,7 +10,7 @@ from typing import Literal
 
 from aws_lambda_powertools import Logger
 
-from terminbuchung import hold_handles, idempotency, notices
+from terminbuchung import hold_handles, idempotency, languages, notices
 from terminbuchung.addresses import masked_address
 from terminbuchung.booking_window import check_bookable
 from terminbuchung.clock import iso
@@ -82,6 +82,8 @@ class BookingDetails:
     start: str
     end: str
     name: str
+    # The language of the booking's e-mails: the page opened from one speaks it too.
+    language: str
 
 
 @dataclass(frozen=True)
@@ -206,6 +208,7 @@ def place(
         via=via,
         by=by,
         remarks=remarks,
+        language=form.language,
         proof=proof,
         request=request,
         confirm_by=confirm_by,
@@ -321,6 +324,7 @@ def _details(item: BookingItem, status: str | None = None) -> BookingDetails:
         iso(item.starts_at),
         iso(item.ends_at),
         item.name,
+        languages.info(item.language).code,
     )
 
 

@@ -26,6 +26,7 @@ from pydantic_core import PydanticCustomError
 from terminbuchung.addresses import local_part_deliverable
 from terminbuchung.clock import in_berlin
 from terminbuchung.errors import InvalidInput
+from terminbuchung.languages import CODES, GERMAN, Language
 
 _LABELS = {
     "location": "den Standort",
@@ -43,6 +44,7 @@ _LABELS = {
     "day": "den Tag",
     "until": "das Ende",
     "priority_for": "den Link für den Termin mit Vorrang",
+    "language": "die Sprache",
 }
 
 
@@ -149,6 +151,16 @@ def _household_number(value: str) -> str:
     return compact
 
 
+def _language(value: object) -> object:
+    if value not in CODES:
+        raise _invalid(
+            "Diese Sprache bieten wir nicht an. Bitte wählen Sie "
+            + ", ".join(CODES[:-1])
+            + f" oder {CODES[-1]}."
+        )
+    return value
+
+
 Name = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_plain_text)]
 Identifier = Annotated[str, Field(min_length=1, max_length=40)]
 Instant = Annotated[datetime, BeforeValidator(_instant)]
@@ -157,6 +169,8 @@ Phone = Annotated[str, Field(max_length=30), AfterValidator(_phone)]
 HouseholdNumber = Annotated[str, Field(max_length=20), AfterValidator(_household_number)]
 Remark = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_plain_text)]
 Reason = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_plain_text)]
+# The language of the booking's e-mails (terminbuchung.languages); German if not given.
+ChosenLanguage = Annotated[Language, BeforeValidator(_language)]
 
 
 class _Form(BaseModel):
@@ -176,6 +190,8 @@ class Applicant(Protocol):
     def phone(self) -> str | None: ...
     @property
     def household_number(self) -> str | None: ...
+    @property
+    def language(self) -> Language: ...
 
 
 class PriorityClaim(_Form):
@@ -209,6 +225,7 @@ class BookingForm(_Form):
     # replaces that pending one (terminbuchung.hold_handles). Anything that opens nothing
     # is as if not given.
     replaces_hold: Annotated[str, Field(max_length=1000)] | None = None
+    language: ChosenLanguage = GERMAN
     # The solved proof-of-work puzzle, as the page sends it: checked by the use case
     # (proof_of_work.check_solution), so anything here fails as challenge_failed.
     altcha: Any = None
@@ -223,7 +240,7 @@ class PhoneBookingForm(_Form):
         # A console sends "" for a field left empty: for a caller that means "not given".
         if not isinstance(data, dict):
             return data
-        optional = ("email", "phone", "household_number", "remarks")
+        optional = ("email", "phone", "household_number", "remarks", "language")
         return {k: v for k, v in data.items() if not (k in optional and v == "")}
 
     location: Identifier
@@ -234,6 +251,7 @@ class PhoneBookingForm(_Form):
     phone: Phone | None = None
     household_number: HouseholdNumber | None = None
     remarks: Remark | None = None
+    language: ChosenLanguage = GERMAN
 
 
 class OfficeCancelForm(_Form):

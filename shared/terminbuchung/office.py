@@ -9,7 +9,7 @@ history (who, when) and counted on its slot for the evaluation, in the same tran
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from terminbuchung import bookings, closures
+from terminbuchung import bookings, closures, languages
 from terminbuchung.clock import in_berlin, iso
 from terminbuchung.config import Location, SiteConfig
 from terminbuchung.errors import (
@@ -57,6 +57,8 @@ class AppointmentLine:
     phone: str | None
     household_number: str | None
     remarks: str | None
+    # The language of the booking's e-mails: staff arrange an interpreter by it.
+    language: str
     booked_via: str
     checked_in_at: str | None
     no_show: bool
@@ -109,6 +111,7 @@ def _line(item: BookingItem) -> AppointmentLine:
         phone=item.phone,
         household_number=item.household_number,
         remarks=item.remarks,
+        language=languages.info(item.language).code,
         booked_via=item.booked_via or BookingItem.ONLINE,
         checked_in_at=iso(item.checked_in_at) if item.checked_in_at else None,
         no_show=item.no_show_at is not None,

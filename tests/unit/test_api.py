@@ -320,6 +320,7 @@ def test_show_booking_with_its_token(api: ApiClient) -> None:
         "start": TUESDAY_10,
         "end": "2026-12-01T10:30:00+01:00",
         "name": "Erika Mustermann",
+        "language": "de",
     }
 
 

@@ -59,6 +59,8 @@ class NewBooking:
     via: str = BookingItem.ONLINE
     by: str = BookingItem.CITIZEN  # who booked: the citizen, or a staff member's username
     remarks: str | None = None
+    # The language of the booking's e-mails (terminbuchung.languages).
+    language: str = "de"
     # The proof of work it paid with: spent in the booking's transaction (single use).
     proof: Spent | None = None
     # Online bookings that wait for the citizen to confirm the e-mail address: the seat is
@@ -428,6 +430,7 @@ def _booking_item(booking: NewBooking, reference: str, guards: dict[str, GuardIt
         created_at=booking.created_at,
         booked_via=booking.via,
         remarks=booking.remarks,
+        language=booking.language,
         history=[HistoryEntry.of(booking.created_at, booking.by, "booked")],
         day_key=day_key(booking.location, booking.start.date()),
         day_order=day_order(booking.start, reference),

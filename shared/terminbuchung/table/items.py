@@ -155,6 +155,8 @@ class BookingItem(Model):
     email_status = UnicodeAttribute(null=True)
     booked_via = UnicodeAttribute(null=True)  # ONLINE or PHONE; None: online, before staff
     remarks = UnicodeAttribute(null=True)  # the office's note, e.g. "bringt Dolmetscher mit"
+    # The language of its e-mails (terminbuchung.languages); None: German, booked before.
+    language = UnicodeAttribute(null=True)
     checked_in_at = UTCDateTimeAttribute(null=True)
     no_show_at = UTCDateTimeAttribute(null=True)
     history = ListAttribute(of=HistoryEntry, null=True)

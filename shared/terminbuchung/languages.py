@@ -1,0 +1,91 @@
+"""The languages a citizen can book in, and the texts of the e-mails and answers in each.
+
+The one list of languages on the server side is `LANGUAGES`; the page keeps its own in
+web/terminbuchung (README, "Languages"). German is the source: the other catalogues in
+messages/ translate its keys, and tests/unit/test_catalogues.py holds them to it.
+Dates and times are written as the language writes them (CLDR data by Babel, imported
+only where a text needs a date), and always in Berlin time.
+"""
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+Language = Literal["de", "de-x-ls", "en", "uk", "ar"]
+GERMAN: Language = "de"
+
+
+@dataclass(frozen=True)
+class LanguageInfo:
+    code: Language
+    name: str  # in the language itself, as the page's switch names it
+    direction: Literal["ltr", "rtl"]
+    # Whose CLDR data writes its dates: Leichte Sprache writes them as German does.
+    locale: str
+
+
+LANGUAGES: tuple[LanguageInfo, ...] = (
+    LanguageInfo("de", "Deutsch", "ltr", "de_DE"),
+    LanguageInfo("de-x-ls", "Leichte Sprache", "ltr", "de_DE"),
+    LanguageInfo("en", "English", "ltr", "en_GB"),
+    LanguageInfo("uk", "Українська", "ltr", "uk_UA"),
+    LanguageInfo("ar", "العربية", "rtl", "ar"),
+)
+# The codes in the table's order; tests/unit/test_catalogues.py holds `Language` to them.
+CODES: tuple[Language, ...] = tuple(known.code for known in LANGUAGES)
+
+CATALOGUES = Path(__file__).resolve().parent / "messages"
+
+
+def info(code: str | None) -> LanguageInfo:
+    """The language of a booking; one stored before languages existed is German."""
+    return next((known for known in LANGUAGES if known.code == code), LANGUAGES[0])
+
+
+class MissingText(LookupError):
+    """A key or a placeholder the catalogue lacks: a bug the tests must find, never a
+    half-filled e-mail."""
+
+
+@cache
+def catalogue(code: Language) -> dict[str, str]:
+    """The texts of one language: its messages/<code>.json without the header (@@...) and
+    the translators' notes (@key)."""
+    raw = json.loads((CATALOGUES / f"{code}.json").read_text(encoding="utf-8"))
+    return {key: value for key, value in raw.items() if not key.startswith("@")}
+
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def placeholders(message: str) -> set[str]:
+    """The named placeholders of a catalogue text, {time} and the like."""
+    return set(_PLACEHOLDER.findall(message))
+
+
+def text(language: str | None, key: str, **values: object) -> str:
+    """The text `key` in `language`, its placeholders filled in. A missing key, a missing
+    value or a value the text does not use fails loudly."""
+    return fill(message(language, key), values, str)
+
+
+def message(language: str | None, key: str) -> str:
+    """The catalogue's text `key` in `language`, placeholders unfilled."""
+    code = info(language).code
+    try:
+        return catalogue(code)[key]
+    except KeyError:
+        raise MissingText(f"{code}: no text {key!r}") from None
+
+
+def fill[T: str](template: str, values: dict[str, object], quote: Callable[[object], T]) -> str:
+    """`template` with each {name} replaced by `quote(values[name])`: every name given,
+    none more (HTML passes an escaping `quote`)."""
+    wanted = placeholders(template)
+    if wanted != set(values):
+        raise MissingText(f"{template!r} takes {sorted(wanted)}, given {sorted(values)}")
+    return _PLACEHOLDER.sub(lambda found: quote(values[found.group(1)]), template)
