@@ -15,7 +15,8 @@
  * step-location.js … step-confirmation.js (one module per step), calendar.js (the .ics
  * download), manage.js (the manage view), link.js (the URL fragment), history.js (Back,
  * Forward and reload), step-reschedule.js (moving a booking from the manage view),
- * attempts.js (the Idempotency-Key of a request and its retries).
+ * attempts.js (the Idempotency-Key of a request and its retries), i18n.js (the languages,
+ * their catalogues in messages/, t()), language-switch.js (the links to the languages).
  *
  * Accessibility: every step is a <section> whose heading gets the focus when the step
  * opens; status messages go to a polite live region; form errors are shown at their field
@@ -25,6 +26,8 @@
  */
 
 import { rememberSteps, resume } from "./terminbuchung/history.js";
+import { chosenLanguage, useLanguage } from "./terminbuchung/i18n.js";
+import { languageSwitch, proposeBrowserLanguage, translatePage } from "./terminbuchung/language-switch.js";
 import { followLinks, route } from "./terminbuchung/link.js";
 import { lookupOffer } from "./terminbuchung/lookup.js";
 import { mount } from "./terminbuchung/page.js";
@@ -32,7 +35,31 @@ import { start } from "./terminbuchung/step-location.js";
 
 const root = document.getElementById("terminbuchung");
 if (root) {
+  let ready = true;
+  try {
+    await useLanguage(chosenLanguage());
+  } catch (failure) {
+    // Without even the German catalogue there is no text to show but this one.
+    ready = false;
+    root.append(
+      Object.assign(document.createElement("p"), {
+        className: "tb-notice tb-notice--error",
+        textContent:
+          "Die Terminbuchung konnte nicht geladen werden. Bitte laden Sie die Seite neu oder rufen Sie uns an.",
+      })
+    );
+  }
+  if (ready) {
+    open(root);
+  }
+}
+
+function open(root) {
+  translatePage(document);
   mount(root);
+  const languages = languageSwitch();
+  root.prepend(languages);
+  proposeBrowserLanguage(languages);
   // "Link verloren?": below every view, so a citizen who lost the e-mail finds it at once.
   root.appendChild(lookupOffer(start));
   rememberSteps(root);

@@ -26,6 +26,11 @@ CONTENT_TYPES = {
     ".js": "text/javascript; charset=utf-8",
 }
 
+# The page's catalogues of texts (web/terminbuchung/messages/<language>.json) are the one
+# kind of JSON it reads; JSON anywhere else in web/ stays unpublished.
+CATALOGUE_FOLDER = "terminbuchung/messages"
+CATALOGUE_TYPE = "application/json; charset=utf-8"
+
 _ORIGIN = re.compile(r"https?://[a-z0-9.-]+(:[0-9]{1,5})?", re.IGNORECASE)
 
 
@@ -83,6 +88,8 @@ def static_file(path: str, root: Path = WEB_ROOT) -> tuple[bytes, str] | None:
         # "/index.html/" is no folder; served, its relative links would resolve below it.
         return None
     content_type = CONTENT_TYPES.get(target.suffix.lower())
+    if target.suffix.lower() == ".json" and target.parent == base / CATALOGUE_FOLDER:
+        content_type = CATALOGUE_TYPE
     if content_type is None or not target.is_file():
         return None
     return target.read_bytes(), content_type

@@ -26,10 +26,11 @@ WEB = Path(__file__).resolve().parents[2] / "web"
 def county_policy(api_base: str) -> str:
     """The Content Security Policy web/README.md asks of the county's page, as a <meta>
     because this test server sends no headers (so without frame-ancestors, which browsers
-    ignore there)."""
+    ignore there). connect-src: the API, and 'self' for the widget's catalogues of texts
+    (terminbuchung/messages/<language>.json, next to its modules)."""
     return (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-        f"connect-src {api_base}; form-action 'none'; base-uri 'none'"
+        f"connect-src 'self' {api_base}; form-action 'none'; base-uri 'none'"
     )
 
 

@@ -63,6 +63,21 @@ def test_the_shipped_page_is_found() -> None:
     assert (WEB_ROOT / "terminbuchung.js").is_file()
 
 
+def test_the_page_catalogues_are_served_and_no_other_json(root: Path) -> None:
+    (root / "terminbuchung" / "messages").mkdir(parents=True)
+    (root / "terminbuchung" / "messages" / "de.json").write_bytes(b"{}")
+    (root / "terminbuchung" / "config.json").write_bytes(b"{}")
+    assert static_file("/terminbuchung/messages/de.json", root) == (
+        b"{}",
+        "application/json; charset=utf-8",
+    )
+    assert static_file("/terminbuchung/config.json", root) is None
+    assert static_file("/terminbuchung/messages/../config.json", root) is None
+    found = static_file("/terminbuchung/messages/de.json")
+    assert found is not None
+    assert found[1] == "application/json; charset=utf-8"
+
+
 @pytest.mark.parametrize("path", ["/README.md", "/index.html/", "/terminbuchung.js.map"])
 def test_the_shipped_folder_serves_only_the_page(path: str) -> None:
     assert (WEB_ROOT / "README.md").is_file()

@@ -1,14 +1,10 @@
 // The client of the public API: one request function with a timeout, the API's errors as
-// ApiError with their German message, JSON answers and files (the calendar file).
+// ApiError with their message (in the page's language: every request says it in
+// Accept-Language), JSON answers and files (the calendar file).
+
+import { language, t } from "./i18n.js";
 
 const REQUEST_TIMEOUT_MS = 20000;
-
-export const MESSAGES = {
-  network:
-    "Die Verbindung zum Server ist gestört. Bitte prüfen Sie Ihre Internetverbindung und versuchen Sie es noch einmal.",
-  unexpected:
-    "Es ist ein Fehler aufgetreten. Bitte versuchen Sie es später noch einmal oder rufen Sie uns an.",
-};
 
 // The data-api-base of the widget's element, without a trailing "/"; empty: the page's origin.
 let apiBase = "";
@@ -32,7 +28,8 @@ class ApiError extends Error {
 async function request(method, path, body, headers, accept) {
   const init = {
     method: method,
-    headers: Object.assign({ Accept: accept }, headers || {}),
+    // Accept-Language is a header a browser may send across origins without asking first.
+    headers: Object.assign({ Accept: accept, "Accept-Language": language().code }, headers || {}),
     credentials: "omit",
     cache: "no-store",
   };
@@ -54,7 +51,7 @@ async function request(method, path, body, headers, accept) {
     response = await fetch(apiBase + path, init);
     content = await response.blob();
   } catch (failure) {
-    throw new ApiError(0, { code: "network", message: MESSAGES.network, field: null });
+    throw new ApiError(0, { code: "network", message: t("api.network"), field: null });
   } finally {
     window.clearTimeout(timer);
   }
@@ -67,7 +64,7 @@ async function request(method, path, body, headers, accept) {
   }
   throw new ApiError(response.status, {
     code: "http_" + response.status,
-    message: MESSAGES.unexpected,
+    message: t("api.unexpected"),
     field: null,
   });
 }

@@ -8,6 +8,7 @@
 
 import { apiUrl, download } from "./api.js";
 import { el } from "./dom.js";
+import { t } from "./i18n.js";
 import { announce, notice } from "./page.js";
 
 // How long the saved file's blob: URL lives: a browser may read it after click() returned.
@@ -15,7 +16,7 @@ const BLOB_LIFETIME_MS = 60000;
 
 export function calendarLink(reference, token) {
   const path = "/bookings/" + encodeURIComponent(reference) + "/calendar.ics";
-  const name = "Termin-Jobcenter-" + reference + ".ics";
+  const name = t("calendar.fileName", { reference: reference });
   const problem = el("div", { "data-tb-calendar-error": "" });
   const link = el(
     "a",
@@ -26,8 +27,8 @@ export function calendarLink(reference, token) {
       download: name,
       "data-tb-calendar": "",
     },
-    "In den Kalender eintragen",
-    el("span", { class: "tb-visually-hidden" }, " (Datei im Format ics)")
+    t("calendar.add"),
+    el("span", { class: "tb-visually-hidden" }, " " + t("calendar.format"))
   );
   let loading = false;
   link.addEventListener("click", async function (event) {

@@ -2,10 +2,7 @@
 // both name days and times alike.
 
 import { berlinDay, formatDay, formatTime } from "./dates.js";
-
-// What the day and time steps say when nothing was chosen.
-export const CHOOSE_DAY = "Bitte wählen Sie einen Tag.";
-export const CHOOSE_TIME = "Bitte wählen Sie eine Uhrzeit.";
+import { t, tCount } from "./i18n.js";
 
 // The free slots grouped by their day in Berlin, days and slots in the slots' order.
 export function slotsByDay(slots) {
@@ -27,14 +24,14 @@ export function dayChoices(byDay) {
     return {
       value: entry[0],
       label: formatDay(entry[1][0].start),
-      hint: count === 1 ? "1 freie Uhrzeit" : count + " freie Uhrzeiten",
+      hint: tCount("day.freeTimes", count),
     };
   });
 }
 
 // slots: the free slots of one day, in order.
 export function timeLegend(slots) {
-  return "Um wie viel Uhr möchten Sie am " + formatDay(slots[0].start) + " kommen?";
+  return t("time.legend", { day: formatDay(slots[0].start) });
 }
 
 export function timeChoices(slots) {

@@ -9,6 +9,7 @@ import { api } from "./api.js";
 import { calendarLink } from "./calendar.js";
 import { formatTime } from "./dates.js";
 import { add, el } from "./dom.js";
+import { t, tNodes } from "./i18n.js";
 import {
   announce,
   buttonRow,
@@ -27,14 +28,9 @@ import { bookingSummary } from "./summary.js";
 // After POST /bookings answered 202: `appointment` {start, end} and `where` {location,
 // service} as chosen. `correct`: back to the form, to type the address again.
 export function showPending(answer, appointment, where, correct) {
-  const current = view("pending", "Bitte bestätigen Sie Ihren Termin");
+  const current = view("pending", t("pending.title"));
   const until = formatTime(answer.confirm_by);
-  const text =
-    "Wir haben eine E-Mail an " +
-    answer.email +
-    " geschickt. Wir halten den Termin bis " +
-    until +
-    " für Sie frei.";
+  const text = t("pending.sent", { email: answer.email, time: until });
   add(
     current.section,
     notice(
@@ -42,31 +38,26 @@ export function showPending(answer, appointment, where, correct) {
       el(
         "p",
         {},
-        "Wir haben eine E-Mail an ",
-        el("strong", { class: "tb-break", "data-tb-masked-email": "" }, answer.email),
-        " geschickt. Wir halten den Termin bis ",
-        el("strong", { "data-tb-confirm-by": "" }, until),
-        " für Sie frei."
+        tNodes(
+          "pending.sent",
+          {
+            email: el("strong", { class: "tb-break", "data-tb-masked-email": "" }, answer.email),
+            time: el("strong", { "data-tb-confirm-by": "" }, until),
+          },
+          el
+        )
       ),
-      el(
-        "p",
-        {},
-        "Bitte öffnen Sie den Link „Termin bestätigen“ in der E-Mail. Erst dann ist der Termin gebucht."
-      )
+      el("p", {}, t("pending.open"))
     ),
     bookingSummary(appointment, where.location, where.service),
-    el("h3", { class: "tb-subheading" }, "Keine E-Mail bekommen?"),
+    el("h3", { class: "tb-subheading" }, t("pending.noMail")),
     el(
       "ul",
       {},
-      el("li", {}, "Bitte sehen Sie auch im Spam-Ordner nach."),
-      el(
-        "li",
-        {},
-        "Haben Sie sich bei der E-Mail-Adresse vertippt? Dann korrigieren Sie sie bitte und buchen neu. Den Termin, den wir für die falsche Adresse freihalten, geben wir dabei sofort wieder frei."
-      )
+      el("li", {}, t("pending.spam")),
+      el("li", {}, t("pending.typo"))
     ),
-    buttonRow(secondaryButton("E-Mail-Adresse korrigieren", correct))
+    buttonRow(secondaryButton(t("pending.correct"), correct))
   );
   show(current);
   announce(text);
@@ -75,7 +66,7 @@ export function showPending(answer, appointment, where, correct) {
 // The e-mail's confirm link opened the page.
 export function confirmBooking(link) {
   load(
-    "Ihr Termin wird bestätigt …",
+    t("confirm.loading"),
     async function () {
       const path = "/bookings/" + encodeURIComponent(link.reference) + "/confirm";
       const [outcome, locations] = await Promise.allSettled([
@@ -132,7 +123,7 @@ function showConfirmed(booking, link) {
         return candidate.id === booking.service;
       })
     : null;
-  const current = view("confirmed", "Ihr Termin ist bestätigt");
+  const current = view("confirmed", t("confirm.title"));
   add(
     current.section,
     notice(
@@ -140,10 +131,13 @@ function showConfirmed(booking, link) {
       el(
         "p",
         {},
-        "Vielen Dank. Ihr Termin ist gebucht. Ihre Buchungsnummer: ",
-        el("strong", { class: "tb-reference", "data-tb-reference": "" }, booking.reference)
+        tNodes(
+          "confirm.thanks",
+          { reference: el("strong", { class: "tb-reference", "data-tb-reference": "" }, booking.reference) },
+          el
+        )
       ),
-      el("p", {}, "Wir schicken Ihnen gleich eine Bestätigung mit dem Termin für Ihren Kalender.")
+      el("p", {}, t("confirm.calendarMail"))
     ),
     bookingSummary(booking, location || null, service || null),
     buttonRow(
@@ -158,16 +152,16 @@ function showConfirmed(booking, link) {
             manage(link);
           },
         },
-        "Termin ansehen oder absagen"
+        t("manage.open")
       )
     )
   );
   show(current);
-  announce("Ihr Termin ist bestätigt. Buchungsnummer " + booking.reference + ".");
+  announce(t("confirm.announce", { reference: booking.reference }));
 }
 
 function showExpired(message) {
-  const current = view("confirm-expired", "Die Zeit zum Bestätigen ist abgelaufen");
+  const current = view("confirm-expired", t("confirm.expired.title"));
   add(
     current.section,
     notice("error", el("p", {}, message)),
@@ -179,7 +173,7 @@ function showExpired(message) {
 }
 
 function showNotFound(message) {
-  const current = view("manage-not-found", "Buchung nicht gefunden");
+  const current = view("manage-not-found", t("manage.notFound.title"));
   add(
     current.section,
     notice("error", el("p", {}, message)),

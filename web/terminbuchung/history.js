@@ -9,6 +9,7 @@
 // module's resume(); the steps themselves know nothing of history.
 
 import { api } from "./api.js";
+import { t } from "./i18n.js";
 import { linkFromFragment } from "./link.js";
 import { manage } from "./manage.js";
 import { isPriorityLink, priorityFromFragment } from "./priority.js";
@@ -240,7 +241,7 @@ function open(taken) {
     return;
   }
   load(
-    "Die Terminbuchung wird geladen …",
+    t("loading.start"),
     async function () {
       if (needsLocations) {
         const answer = await api("GET", "/locations");

@@ -4,6 +4,7 @@
 
 import { api } from "./api.js";
 import { add, el } from "./dom.js";
+import { t } from "./i18n.js";
 import {
   announce,
   buttonRow,
@@ -18,9 +19,6 @@ import { confirmBooking } from "./confirm.js";
 import { manage, newBookingLink } from "./manage.js";
 import { priorityFromFragment, showPriorityOffer } from "./priority.js";
 import { start } from "./step-location.js";
-
-const LINK_INCOMPLETE =
-  "Der Link zu Ihrem Termin ist unvollständig. Bitte öffnen Sie ihn noch einmal direkt aus Ihrer E-Mail. Wenn Sie den Link kopieren, kopieren Sie ihn bitte ganz.";
 
 // A reference as the API issues it (no 0/O, 1/I/L), in any case, the dash optional.
 const REFERENCE_PATTERN = /^[2-9A-HJKMNP-Z]{4}-?[2-9A-HJKMNP-Z]{4}$/;
@@ -57,7 +55,7 @@ function openLink(link) {
 
 async function showIncompleteLink() {
   if (!state.contact) {
-    showLoading("Die Terminbuchung wird geladen …");
+    showLoading(t("loading.start"));
     try {
       const answer = await api("GET", "/locations");
       state.locations = (answer && answer.locations) || [];
@@ -67,15 +65,15 @@ async function showIncompleteLink() {
       // failure view with "try again" here, unlike the other loads.
     }
   }
-  const current = view("link-incomplete", "Der Link ist unvollständig");
+  const current = view("link-incomplete", t("link.incomplete.title"));
   add(
     current.section,
-    notice("error", el("p", {}, LINK_INCOMPLETE)),
+    notice("error", el("p", {}, t("link.incomplete"))),
     contactBlock(),
     buttonRow(newBookingLink())
   );
   show(current);
-  announce(LINK_INCOMPLETE);
+  announce(t("link.incomplete"));
 }
 
 // The first view: the manage view when the e-mail's link opened the page, else the booking.

@@ -4,6 +4,7 @@
 
 import { api } from "./api.js";
 import { add, el } from "./dom.js";
+import { t } from "./i18n.js";
 import { prepare as prepareProofOfWork, sendWithProofOfWork } from "./proof-of-work.js";
 import {
   announce,
@@ -21,16 +22,14 @@ import {
 } from "./page.js";
 import { resetErrors, showErrors, textField } from "./widgets.js";
 
-const NO_ADDRESS = "Bitte geben Sie die E-Mail-Adresse ein, mit der Sie gebucht haben.";
-
 // The way to the lookup form, for the start page and a link that found no booking.
 export function lookupOffer(back) {
   return el(
     "div",
     { class: "tb-lookup-offer", "data-tb-lookup-offer": "" },
-    el("p", {}, "Sie haben schon einen Termin gebucht und finden den Link nicht mehr?"),
+    el("p", {}, t("lookup.offer")),
     buttonRow(
-      secondaryButton("Link zu meinem Termin zuschicken", function () {
+      secondaryButton(t("lookup.offerButton"), function () {
         showLookup(back);
       })
     )
@@ -38,12 +37,12 @@ export function lookupOffer(back) {
 }
 
 export function showLookup(back) {
-  const current = view("lookup", "Link zu Ihrem Termin verloren?");
+  const current = view("lookup", t("lookup.title"));
   prepareProofOfWork(); // solved while the citizen types the address
   const email = textField({
     name: "email",
-    label: "E-Mail-Adresse",
-    hint: "Die Adresse, mit der Sie gebucht haben. Dorthin schicken wir die Links zu Ihren Terminen.",
+    label: t("details.email"),
+    hint: t("lookup.email.hint"),
     type: "email",
     autocomplete: "email",
     spellcheck: "false",
@@ -52,8 +51,8 @@ export function showLookup(back) {
     maxlength: 254,
   });
   const form = el("form", { novalidate: true, class: "tb-form", "data-tb-form": "lookup" });
-  const submit = primaryButton("Link zuschicken");
-  form.append(email.element, buttonRow(submit, back ? secondaryButton("Zurück", back) : null));
+  const submit = primaryButton(t("lookup.submit"));
+  form.append(email.element, buttonRow(submit, back ? secondaryButton(t("button.back"), back) : null));
   form.addEventListener("submit", async function (event) {
     event.preventDefault();
     if (ui.busy) {
@@ -62,12 +61,12 @@ export function showLookup(back) {
     resetErrors(form);
     const address = email.input.value.trim();
     if (!address || address.indexOf("@") < 1) {
-      showErrors(form, [{ field: email, message: NO_ADDRESS }]);
+      showErrors(form, [{ field: email, message: t("lookup.email.missing") }]);
       return;
     }
     ui.busy = true;
     submit.setAttribute("aria-disabled", "true");
-    announce("Ihre Anfrage wird gesendet …");
+    announce(t("lookup.sending"));
     try {
       const answer = await sendWithProofOfWork(function (altcha) {
         return api("POST", "/bookings/lookup", { email: address, altcha: altcha });
@@ -91,11 +90,7 @@ export function showLookup(back) {
   });
   add(
     current.section,
-    el(
-      "p",
-      {},
-      "Wir schicken die Links zu Ihren Terminen an die E-Mail-Adresse, mit der Sie gebucht haben."
-    ),
+    el("p", {}, t("lookup.intro")),
     form
   );
   show(current);
@@ -103,29 +98,18 @@ export function showLookup(back) {
 
 // The same text whatever the address: whether it holds a booking is told by e-mail only.
 function showSent(masked, back) {
-  const current = view("lookup-sent", "Bitte sehen Sie in Ihr E-Mail-Postfach");
-  const text =
-    "Wenn unter der Adresse " +
-    masked +
-    " ein Termin gebucht ist, bekommen Sie gleich eine E-Mail mit dem Link dazu.";
+  const current = view("lookup-sent", t("lookup.sent.title"));
+  const text = t("lookup.sent.text", { email: masked });
   add(
     current.section,
     notice(
       "info",
       el("p", {}, text),
-      el(
-        "p",
-        {},
-        "Bitte sehen Sie auch im Spam-Ordner nach. Wir schicken diese E-Mail höchstens alle 10 Minuten."
-      )
+      el("p", {}, t("lookup.sent.spam"))
     ),
-    el(
-      "p",
-      {},
-      "Keine E-Mail bekommen? Dann ist unter dieser Adresse vielleicht kein Termin gebucht, oder Sie haben mit einer anderen Adresse gebucht. Rufen Sie uns gern an."
-    ),
+    el("p", {}, t("lookup.sent.none")),
     contactBlock(),
-    back ? buttonRow(secondaryButton("Zurück zur Terminbuchung", back)) : null
+    back ? buttonRow(secondaryButton(t("lookup.back"), back)) : null
   );
   show(current);
   announce(text);

@@ -5,6 +5,7 @@ import { api } from "./api.js";
 import { calendarLink } from "./calendar.js";
 import { formatWhen } from "./dates.js";
 import { add, el, uniqueId } from "./dom.js";
+import { t } from "./i18n.js";
 import {
   announce,
   buttonRow,
@@ -22,18 +23,18 @@ import { start } from "./step-location.js";
 import { rescheduleButton } from "./step-reschedule.js";
 import { bookingSummary, whatToBring } from "./summary.js";
 
-// Headings of a booking that is no appointment (yet, or any more).
+// Headings (catalogue keys) of a booking that is no appointment (yet, or any more).
 const TITLES = {
-  pending: "Ihr Termin ist noch nicht bestätigt",
-  expired: "Dieser Termin ist nicht mehr gültig",
+  pending: "manage.title.pending",
+  expired: "manage.title.invalid",
   // Replaced by a booking with the address corrected: to whoever opens the first e-mail's
   // link (perhaps a stranger at the mistyped address) it reads like an expired one.
-  replaced: "Dieser Termin ist nicht mehr gültig",
+  replaced: "manage.title.invalid",
 };
 
 export function manage(link) {
   load(
-    "Ihr Termin wird geladen …",
+    t("manage.loading"),
     function () {
       return fetchBooking(link);
     },
@@ -42,7 +43,7 @@ export function manage(link) {
         showBooking(found.booking, link);
         return;
       }
-      const current = view("manage-not-found", "Buchung nicht gefunden");
+      const current = view("manage-not-found", t("manage.notFound.title"));
       add(
         current.section,
         notice("error", el("p", {}, found.notFound.message)),
@@ -93,7 +94,7 @@ export function newBookingLink(text) {
         start();
       },
     },
-    text || "Neuen Termin buchen"
+    text || t("manage.newBooking")
   );
 }
 
@@ -121,7 +122,9 @@ function showBooking(booking, link) {
   const known = describeBooking(booking);
   const confirmed = booking.status === "confirmed";
   const begun = new Date(booking.start).getTime() <= Date.now();
-  const title = TITLES[booking.status] || (confirmed ? "Ihr Termin" : "Dieser Termin ist abgesagt");
+  const title = t(
+    TITLES[booking.status] || (confirmed ? "manage.title" : "manage.title.cancelled")
+  );
   const current = view("manage", title);
   if (booking.status === "pending") {
     // Not yet confirmed: the e-mail's confirm link, or this button, makes it count.
@@ -129,7 +132,7 @@ function showBooking(booking, link) {
       current.section,
       notice(
         "info",
-        el("p", {}, "Bitte bestätigen Sie diesen Termin. Erst dann ist er gebucht."),
+        el("p", {}, t("manage.pending")),
         buttonRow(
           el(
             "button",
@@ -140,7 +143,7 @@ function showBooking(booking, link) {
                 confirmBooking(link);
               },
             },
-            "Termin jetzt bestätigen"
+            t("manage.confirmNow")
           )
         )
       ),
@@ -154,29 +157,21 @@ function showBooking(booking, link) {
       current.section,
       notice(
         "info",
-        el(
-          "p",
-          {},
-          "Dieser Termin wurde nicht rechtzeitig bestätigt. Wir haben ihn wieder für andere freigegeben. Sie können gern einen neuen Termin buchen."
-        )
+        el("p", {}, t("manage.expired"))
       )
     );
   }
   if (booking.status === "cancelled") {
     add(
       current.section,
-      notice("info", el("p", {}, "Sie haben diesen Termin abgesagt. Er ist nicht mehr gültig."))
+      notice("info", el("p", {}, t("manage.cancelled")))
     );
   } else if (booking.status === "cancelled_by_office") {
     add(
       current.section,
       notice(
         "info",
-        el(
-          "p",
-          {},
-          "Das Jobcenter hat diesen Termin abgesagt. Bitte entschuldigen Sie. Sie können gern einen neuen Termin buchen."
-        )
+        el("p", {}, t("manage.cancelledByOffice"))
       )
     );
   }
@@ -192,7 +187,7 @@ function showBooking(booking, link) {
       current.section,
       notice(
         "info",
-        el("p", {}, "Dieser Termin hat bereits begonnen und kann nicht mehr online abgesagt werden.")
+        el("p", {}, t("manage.begun"))
       ),
       contactBlock()
     );
@@ -202,7 +197,7 @@ function showBooking(booking, link) {
   const cancelButton = el(
     "button",
     { type: "button", class: "tb-button tb-button--warning" },
-    "Termin absagen"
+    t("manage.cancel")
   );
   const question = el("section", { class: "tb-confirm", hidden: true, "data-tb-confirm": "" });
   cancelButton.addEventListener("click", function () {
@@ -225,19 +220,19 @@ function askToCancel(question, cancelButton, booking, link) {
   const heading = el(
     "h3",
     { id: headingId, tabindex: "-1", class: "tb-heading" },
-    "Möchten Sie diesen Termin wirklich absagen?"
+    t("cancel.question")
   );
-  const progress = el("p", { class: "tb-progress", hidden: true }, "Ihr Termin wird abgesagt …");
+  const progress = el("p", { class: "tb-progress", hidden: true }, t("cancel.progress"));
   const errorBox = el("div", { "data-tb-confirm-error": "" });
   const yes = el(
     "button",
     { type: "button", class: "tb-button tb-button--warning" },
-    "Ja, Termin absagen"
+    t("cancel.yes")
   );
   const no = el(
     "button",
     { type: "button", class: "tb-button tb-button--secondary" },
-    "Nein, Termin behalten"
+    t("cancel.no")
   );
   no.addEventListener("click", function () {
     question.hidden = true;
@@ -252,7 +247,7 @@ function askToCancel(question, cancelButton, booking, link) {
     ui.busy = true;
     yes.setAttribute("aria-disabled", "true");
     progress.hidden = false;
-    announce("Ihr Termin wird abgesagt …");
+    announce(t("cancel.progress"));
     try {
       const result = await api(
         "POST",
@@ -275,13 +270,7 @@ function askToCancel(question, cancelButton, booking, link) {
   question.setAttribute("aria-labelledby", headingId);
   question.replaceChildren(
     heading,
-    el(
-      "p",
-      {},
-      "Ihr Termin am " +
-        formatWhen(booking.start) +
-        " wird dann für andere frei. Sie können danach einen neuen Termin buchen."
-    ),
+    el("p", {}, t("cancel.explain", { when: formatWhen(booking.start) })),
     errorBox,
     buttonRow(yes, no),
     progress
@@ -293,22 +282,16 @@ function askToCancel(question, cancelButton, booking, link) {
 
 function showCancelled(booking) {
   const known = describeBooking(booking);
-  const current = view("cancelled", "Ihr Termin ist abgesagt");
+  const current = view("cancelled", t("cancelled.title"));
   add(
     current.section,
     notice(
       "success",
-      el(
-        "p",
-        {},
-        "Sie haben den Termin am " +
-          formatWhen(booking.start) +
-          " abgesagt. Der Termin ist jetzt wieder für andere frei."
-      )
+      el("p", {}, t("cancelled.text", { when: formatWhen(booking.start) }))
     ),
     bookingSummary(booking, known.location, known.service),
     buttonRow(newBookingLink())
   );
   show(current);
-  announce("Ihr Termin ist abgesagt.");
+  announce(t("cancelled.announce"));
 }

@@ -2,8 +2,9 @@
 // views (one <section> per step, its heading focused), the live region, and what every step
 // shows alike (notices, the contact block, buttons, loading and failure).
 
-import { MESSAGES, useApi } from "./api.js";
+import { useApi } from "./api.js";
 import { add, el, uniqueId } from "./dom.js";
+import { language, t, tNodes } from "./i18n.js";
 
 // --- the element the county puts on its page, and its settings ---
 
@@ -14,6 +15,9 @@ let statusRegion = null;
 
 export function mount(root) {
   root.classList.add("tb"); // the widget's styles are scoped to .tb
+  // The language of everything in the widget, and its direction (Arabic: right to left).
+  root.setAttribute("lang", language().code);
+  root.setAttribute("dir", language().dir);
   config.apiBase = (root.getAttribute("data-api-base") || "").trim().replace(/\/+$/, "");
   config.privacyUrl = (root.getAttribute("data-privacy-url") || "").trim();
   useApi(config.apiBase);
@@ -115,7 +119,7 @@ export function view(name, title, step) {
     const steps = stepsFor();
     const number = steps.indexOf(step) + 1;
     heading.append(
-      el("span", { class: "tb-step" }, "Schritt " + number + " von " + steps.length),
+      el("span", { class: "tb-step" }, t("step.counter", { number: number, total: steps.length })),
       el("span", { class: "tb-visually-hidden" }, ": "),
       title
     );
@@ -167,18 +171,25 @@ export function contactBlock() {
   return el(
     "div",
     { class: "tb-contact" },
-    el("p", {}, "So erreichen Sie das ", contact.name, ":"),
+    el("p", {}, t("contact.intro", { name: contact.name })),
     el(
       "ul",
       {},
       el(
         "li",
         {},
-        "Telefon: ",
-        el("a", { href: telephone }, contact.phone),
-        " (" + contact.phone_hours + ")"
+        tNodes(
+          "contact.phone",
+          // The office's number and hours stay as the site configures them (German).
+          { phone: el("a", { href: telephone }, contact.phone), hours: contact.phone_hours },
+          el
+        )
       ),
-      el("li", {}, "E-Mail: ", el("a", { href: "mailto:" + contact.email }, contact.email))
+      el(
+        "li",
+        {},
+        tNodes("contact.email", { email: el("a", { href: "mailto:" + contact.email }, contact.email) }, el)
+      )
     )
   );
 }
@@ -228,12 +239,12 @@ export async function load(text, work, then) {
 // An error's text with its error number, if the API gave one (a failure of ours) and the
 // message does not say it already.
 export function errorText(error) {
-  const message = error.message || MESSAGES.unexpected;
+  const message = error.message || t("api.unexpected");
   const number = error.errorNumber || error.requestId;
   if (!number || message.includes(number)) {
     return message;
   }
-  return message + " (Fehlernummer: " + number + ")";
+  return t("error.withNumber", { message: message, number: number });
 }
 
 // Failures of ours or of the connection, not of what the citizen entered: shown as such,
@@ -243,7 +254,7 @@ export function isOurFailure(error) {
 }
 
 function showFailure(error, retry) {
-  const current = view("failure", "Das hat leider nicht geklappt");
+  const current = view("failure", t("failure.title"));
   const message = errorText(error);
   add(
     current.section,
@@ -258,7 +269,7 @@ function showFailure(error, retry) {
             retry();
           },
         },
-        "Noch einmal versuchen"
+        t("failure.retry")
       )
     ),
     contactBlock()

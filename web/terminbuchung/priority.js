@@ -4,6 +4,7 @@
 // with the booking as priority_for; the API decides whether the priority holds (once).
 
 import { add, el } from "./dom.js";
+import { t } from "./i18n.js";
 import { buttonRow, notice, show, state, view } from "./page.js";
 
 const REFERENCE_PATTERN = /^[2-9A-HJKMNP-Z]{4}-?[2-9A-HJKMNP-Z]{4}$/;
@@ -29,15 +30,11 @@ export function isPriorityLink() {
 
 // The first view of the notice's link: what the priority is, then the booking's steps.
 export function showPriorityOffer(next) {
-  const current = view("priority", "Neuen Termin mit Vorrang buchen");
+  const current = view("priority", t("priority.title"));
   add(
     current.section,
-    el(
-      "p",
-      {},
-      "Wir mussten Ihren Termin leider absagen. Bitte entschuldigen Sie. Mit diesem Link buchen Sie einmal einen neuen Termin mit Vorrang: Sie bekommen auch einen Termin, der sonst nicht online angeboten wird."
-    ),
-    el("p", {}, "Wählen Sie dazu wie gewohnt einen Tag und eine Uhrzeit."),
+    el("p", {}, t("priority.text")),
+    el("p", {}, t("priority.how")),
     buttonRow(
       el(
         "button",
@@ -48,7 +45,7 @@ export function showPriorityOffer(next) {
             next();
           },
         },
-        "Termin mit Vorrang auswählen"
+        t("priority.choose")
       )
     )
   );
@@ -62,10 +59,6 @@ export function priorityHint() {
   }
   return notice(
     "info",
-    el(
-      "p",
-      { "data-tb-priority": "" },
-      "Sie buchen diesen Termin mit Vorrang, weil wir Ihren bisherigen Termin absagen mussten."
-    )
+    el("p", { "data-tb-priority": "" }, t("priority.hint"))
   );
 }

@@ -2,12 +2,13 @@
 
 import { calendarLink } from "./calendar.js";
 import { add, el } from "./dom.js";
+import { t, tNodes } from "./i18n.js";
 import { announce, buttonRow, notice, show, state, view } from "./page.js";
 import { bookingSummary, whatToBring } from "./summary.js";
 
 export function showConfirmation() {
   const booking = state.confirmation;
-  const current = view("confirmation", "Ihr Termin ist gebucht");
+  const current = view("confirmation", t("confirmation.title"));
   add(
     current.section,
     notice(
@@ -15,36 +16,33 @@ export function showConfirmation() {
       el(
         "p",
         {},
-        "Ihre Buchungsnummer: ",
-        el("strong", { class: "tb-reference", "data-tb-reference": "" }, booking.reference)
+        tNodes(
+          "confirmation.reference",
+          { reference: el("strong", { class: "tb-reference", "data-tb-reference": "" }, booking.reference) },
+          el
+        )
       ),
       el(
         "p",
         {},
-        "Wir schicken Ihnen eine Bestätigung an ",
-        el("strong", { class: "tb-break" }, booking.email),
-        ". Bitte sehen Sie auch im Spam-Ordner nach."
+        tNodes(
+          "confirmation.mailSent",
+          { email: el("strong", { class: "tb-break" }, booking.email) },
+          el
+        )
       )
     ),
     bookingSummary(booking, booking.location, booking.service),
     whatToBring(booking.service),
-    el(
-      "p",
-      {},
-      "Bitte kommen Sie pünktlich. Wenn Sie nicht kommen können, sagen Sie den Termin bitte ab – dann bekommt jemand anderes Ihren Termin."
-    ),
+    el("p", {}, t("confirmation.punctual")),
     buttonRow(
       calendarLink(booking.reference, booking.token),
-      el("a", { href: manageUrl(booking.reference, booking.token), class: "tb-link-button" }, "Termin ansehen oder absagen")
+      el("a", { href: manageUrl(booking.reference, booking.token), class: "tb-link-button" }, t("manage.open"))
     ),
-    el(
-      "p",
-      { class: "tb-hint-text" },
-      "Den Link zum Absagen finden Sie auch in der E-Mail. Geben Sie ihn bitte nicht weiter."
-    )
+    el("p", { class: "tb-hint-text" }, t("confirmation.keepLink"))
   );
   show(current);
-  announce("Ihr Termin ist gebucht. Buchungsnummer " + booking.reference + ".");
+  announce(t("confirmation.announce", { reference: booking.reference }));
 }
 
 // The page's own link to the manage view, like the e-mail's: reference and token in the

@@ -2,9 +2,10 @@
 // by their day in Berlin; with none free, the view says when new ones open.
 
 import { api } from "./api.js";
-import { CHOOSE_DAY, dayChoices, slotsByDay } from "./choices.js";
+import { dayChoices, slotsByDay } from "./choices.js";
 import { formatDay, formatTime } from "./dates.js";
 import { add, el } from "./dom.js";
+import { t, tCount } from "./i18n.js";
 import {
   announce,
   buttonRow,
@@ -21,7 +22,7 @@ import {
 import { showLocations } from "./step-location.js";
 import { showServices } from "./step-service.js";
 import { showTimes } from "./step-time.js";
-import { summaryList } from "./summary.js";
+import { serviceWithDuration, summaryList } from "./summary.js";
 import { radioGroup, showErrors } from "./widgets.js";
 
 export async function loadSlots() {
@@ -51,18 +52,16 @@ function previousStep() {
 }
 
 export function loadDays(message) {
-  load("Freie Termine werden geladen …", loadSlots, function () {
+  load(t("day.loading"), loadSlots, function () {
     showDays(message);
   });
 }
 
 function chosenSummary() {
-  const rows = [["Standort", state.location.name + ", " + state.location.address]];
-  rows.push([
-    "Anliegen",
-    state.service.name + " (" + state.service.duration_minutes + " Minuten)",
+  return summaryList([
+    [t("summary.location"), state.location.name + ", " + state.location.address],
+    [t("summary.service"), serviceWithDuration(state.service)],
   ]);
-  return summaryList(rows);
 }
 
 export function showDays(message) {
@@ -74,7 +73,7 @@ export function showDays(message) {
   if (state.day && !byDay.has(state.day)) {
     state.day = null;
   }
-  const current = view("day", "Tag wählen", "day");
+  const current = view("day", t("day.title"), "day");
   if (message) {
     add(current.section, notice("error", el("p", {}, message)));
     announce(message);
@@ -82,18 +81,20 @@ export function showDays(message) {
   add(current.section, chosenSummary());
   const group = radioGroup({
     name: "day",
-    legend: "An welchem Tag möchten Sie kommen?",
+    legend: t("day.legend"),
     selected: state.day,
     choices: dayChoices(byDay),
   });
   const form = el("form", { novalidate: true, class: "tb-form" }, group.element);
   const back = previousStep();
-  form.append(buttonRow(primaryButton("Weiter"), back ? secondaryButton("Zurück", back) : null));
+  form.append(
+    buttonRow(primaryButton(t("button.next")), back ? secondaryButton(t("button.back"), back) : null)
+  );
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     const day = group.value();
     if (!day) {
-      showErrors(form, [{ field: group, message: CHOOSE_DAY }]);
+      showErrors(form, [{ field: group, message: t("day.missing") }]);
       return;
     }
     if (state.day !== day) {
@@ -105,30 +106,29 @@ export function showDays(message) {
   add(current.section, form);
   show(current);
   if (!message) {
-    announce(byDay.size === 1 ? "Freie Termine an 1 Tag." : "Freie Termine an " + byDay.size + " Tagen.");
+    announce(tCount("day.count", byDay.size));
   }
 }
 
 // When new appointments appear, as the API computed it (GET /locations' next_release: the
 // first release that opens a day the service centre is open), not "every day".
 function nextReleaseText(location) {
-  const ahead = "Sie können bis zu " + location.horizon_days + " Tage im Voraus buchen. ";
+  const ahead = t("noSlots.ahead", { days: location.horizon_days }) + " ";
   if (!location.next_release) {
-    return ahead + "Wann es wieder neue Online-Termine gibt, steht noch nicht fest. Bitte rufen Sie uns an.";
+    return ahead + t("noSlots.unknown");
   }
   return (
     ahead +
-    "Neue Termine schalten wir am " +
-    formatDay(location.next_release) +
-    " um " +
-    formatTime(location.next_release) +
-    " frei. Bitte schauen Sie dann wieder hier nach."
+    t("noSlots.next", {
+      day: formatDay(location.next_release),
+      time: formatTime(location.next_release),
+    })
   );
 }
 
 function showNoSlots(message) {
   const location = state.location;
-  const current = view("no-slots", "Zurzeit sind alle Termine vergeben");
+  const current = view("no-slots", t("noSlots.title"));
   if (message) {
     add(current.section, notice("error", el("p", {}, message)));
   }
@@ -137,7 +137,7 @@ function showNoSlots(message) {
     current.section,
     chosenSummary(),
     el("p", {}, nextReleaseText(location)),
-    el("p", {}, "Wenn jemand absagt, wird ein Termin auch zwischendurch wieder frei."),
+    el("p", {}, t("noSlots.cancellations")),
     contactBlock(),
     buttonRow(
       el(
@@ -149,11 +149,11 @@ function showNoSlots(message) {
             loadDays();
           },
         },
-        "Noch einmal nachsehen"
+        t("noSlots.again")
       ),
-      back ? secondaryButton("Zurück", back) : null
+      back ? secondaryButton(t("button.back"), back) : null
     )
   );
   show(current);
-  announce((message ? message + " " : "") + "Zurzeit sind alle Termine vergeben.");
+  announce((message ? message + " " : "") + t("noSlots.announce"));
 }

@@ -5,6 +5,7 @@ import { api } from "./api.js";
 import { attemptDone, idempotencyHeader } from "./attempts.js";
 import { formatWhen } from "./dates.js";
 import { add, el } from "./dom.js";
+import { language, t, tNodes } from "./i18n.js";
 import { keepHold } from "./history.js";
 import {
   announce,
@@ -28,31 +29,25 @@ import { priorityHint } from "./priority.js";
 import { showConfirmation } from "./step-confirmation.js";
 import { start } from "./step-location.js";
 import { reloadTimes, showTimes } from "./step-time.js";
-import { place, summaryList } from "./summary.js";
+import { place, serviceWithDuration, summaryList } from "./summary.js";
 import { checkboxField, resetErrors, showErrors, textAreaField, textField } from "./widgets.js";
-
-const MESSAGES = {
-  name: "Bitte geben Sie Ihren Namen an.",
-  email: "Bitte geben Sie Ihre E-Mail-Adresse an.",
-  consent: "Bitte bestätigen Sie, dass Sie mit der Speicherung Ihrer Angaben einverstanden sind.",
-};
 
 const FORM_FIELDS = ["name", "email", "phone", "household_number", "remarks", "consent"];
 
 function appointmentSummary() {
   return summaryList([
-    ["Termin", formatWhen(state.slot.start)],
-    ["Standort", place(state.location)],
-    ["Anliegen", state.service.name + " (" + state.service.duration_minutes + " Minuten)"],
+    [t("summary.when"), formatWhen(state.slot.start)],
+    [t("summary.location"), place(state.location)],
+    [t("summary.service"), serviceWithDuration(state.service)],
   ]);
 }
 
 export function showDetails() {
-  const current = view("details", "Ihre Angaben", "details");
+  const current = view("details", t("details.title"), "details");
   const fields = {
     name: textField({
       name: "name",
-      label: "Vor- und Nachname",
+      label: t("details.name"),
       autocomplete: "name",
       required: true,
       maxlength: 100,
@@ -60,8 +55,8 @@ export function showDetails() {
     }),
     email: textField({
       name: "email",
-      label: "E-Mail-Adresse",
-      hint: "An diese Adresse schicken wir die Bestätigung und den Link zum Absagen.",
+      label: t("details.email"),
+      hint: t("details.email.hint"),
       type: "email",
       autocomplete: "email",
       spellcheck: "false",
@@ -72,8 +67,8 @@ export function showDetails() {
     }),
     phone: textField({
       name: "phone",
-      label: "Telefonnummer",
-      hint: "Falls wir Sie kurzfristig erreichen müssen.",
+      label: t("details.phone"),
+      hint: t("details.phone.hint"),
       type: "tel",
       autocomplete: "tel",
       maxlength: 30,
@@ -82,8 +77,8 @@ export function showDetails() {
     }),
     household_number: textField({
       name: "household_number",
-      label: "Nummer der Bedarfsgemeinschaft",
-      hint: "Sie steht auf den Schreiben des Jobcenters, zum Beispiel 12345BG0012345.",
+      label: t("details.household"),
+      hint: t("details.household.hint"),
       autocomplete: "off",
       spellcheck: "false",
       autocapitalize: "characters",
@@ -93,9 +88,8 @@ export function showDetails() {
     }),
     remarks: textAreaField({
       name: "remarks",
-      label: "Anmerkungen",
-      hint:
-        "Zum Beispiel, wenn Sie eine Dolmetscherin oder einen Dolmetscher mitbringen oder einen stufenlosen Zugang brauchen. Höchstens 500 Zeichen.",
+      label: t("details.remarks"),
+      hint: t("details.remarks.hint"),
       maxlength: 500,
       value: state.form.remarks,
     }),
@@ -104,19 +98,22 @@ export function showDetails() {
     ? el(
         "p",
         { class: "tb-hint-text" },
-        "Was mit Ihren Angaben geschieht, lesen Sie in den ",
-        el(
-          "a",
-          { href: config.privacyUrl, target: "_blank", rel: "noopener" },
-          "Hinweisen zum Datenschutz (öffnet in einem neuen Fenster)"
-        ),
-        "."
+        tNodes(
+          "details.privacy",
+          {
+            link: el(
+              "a",
+              { href: config.privacyUrl, target: "_blank", rel: "noopener" },
+              t("details.privacyLink")
+            ),
+          },
+          el
+        )
       )
     : null;
   fields.consent = checkboxField({
     name: "consent",
-    label:
-      "Ich bin einverstanden, dass das Jobcenter meine Angaben speichert, um diesen Termin zu vereinbaren.",
+    label: t("details.consent"),
     checked: state.form.consent,
     before: privacyLink,
   });
@@ -125,7 +122,7 @@ export function showDetails() {
   add(form, priorityHint());
   form.append(
     appointmentSummary(),
-    buttonRow(secondaryButton("Termin ändern", showTimes)),
+    buttonRow(secondaryButton(t("details.change"), showTimes)),
     fields.name.element,
     fields.email.element,
     fields.phone.element,
@@ -133,8 +130,8 @@ export function showDetails() {
     fields.remarks.element,
     fields.consent.element
   );
-  const progress = el("p", { class: "tb-progress", hidden: true }, "Ihr Termin wird gebucht …");
-  const submit = primaryButton("Termin verbindlich buchen");
+  const progress = el("p", { class: "tb-progress", hidden: true }, t("details.progress"));
+  const submit = primaryButton(t("details.submit"));
   form.append(buttonRow(submit), progress);
 
   form.addEventListener("submit", async function (event) {
@@ -153,13 +150,13 @@ export function showDetails() {
     // Only what can be told without asking the server; everything else the API checks.
     const missing = [];
     if (!state.form.name) {
-      missing.push({ field: fields.name, message: MESSAGES.name });
+      missing.push({ field: fields.name, message: t("details.name.missing") });
     }
     if (!state.form.email) {
-      missing.push({ field: fields.email, message: MESSAGES.email });
+      missing.push({ field: fields.email, message: t("details.email.missing") });
     }
     if (!state.form.consent) {
-      missing.push({ field: fields.consent, message: MESSAGES.consent });
+      missing.push({ field: fields.consent, message: t("details.consent.missing") });
     }
     if (missing.length) {
       showErrors(form, missing);
@@ -171,6 +168,8 @@ export function showDetails() {
       start: state.slot.start,
       name: state.form.name,
       email: state.form.email,
+      // The e-mails about this booking go out in the language the citizen reads the page in.
+      language: language().code,
     };
     if (state.form.phone) {
       payload.phone = state.form.phone;
@@ -193,7 +192,7 @@ export function showDetails() {
     ui.busy = true;
     submit.setAttribute("aria-disabled", "true");
     progress.hidden = false;
-    announce("Ihr Termin wird gebucht …");
+    announce(t("details.progress"));
     try {
       // One key per attempt (attempts.js): a retry of the same entries gets this booking.
       const confirmation = await bookWithProofOfWork(

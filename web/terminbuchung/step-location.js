@@ -3,6 +3,7 @@
 
 import { api } from "./api.js";
 import { add, el } from "./dom.js";
+import { t } from "./i18n.js";
 import {
   buttonRow,
   contactBlock,
@@ -15,11 +16,9 @@ import {
 import { chooseServiceOrSkip } from "./step-service.js";
 import { radioGroup, whenChosen } from "./widgets.js";
 
-const CHOOSE_LOCATION = "Bitte wählen Sie einen Standort.";
-
 export function start() {
   load(
-    "Die Terminbuchung wird geladen …",
+    t("loading.start"),
     async function () {
       const answer = await api("GET", "/locations");
       state.locations = answer.locations || [];
@@ -27,10 +26,10 @@ export function start() {
     },
     function () {
       if (state.locations.length === 0) {
-        const current = view("none", "Zurzeit keine Online-Termine");
+        const current = view("none", t("none.title"));
         add(
           current.section,
-          el("p", {}, "Im Moment können Sie keine Termine online buchen."),
+          el("p", {}, t("none.text")),
           contactBlock()
         );
         show(current);
@@ -47,18 +46,18 @@ export function start() {
 }
 
 export function showLocations() {
-  const current = view("location", "Standort wählen", "location");
+  const current = view("location", t("location.title"), "location");
   const group = radioGroup({
     name: "location",
-    legend: "In welchem Servicecenter möchten Sie Ihren Termin?",
+    legend: t("location.legend"),
     selected: state.location && state.location.id,
     choices: state.locations.map(function (location) {
       return { value: location.id, label: location.name, hint: location.address };
     }),
   });
   const form = el("form", { novalidate: true, class: "tb-form" }, group.element);
-  form.append(buttonRow(primaryButton("Weiter")));
-  whenChosen(form, group, state.locations, CHOOSE_LOCATION, function (chosen) {
+  form.append(buttonRow(primaryButton(t("button.next"))));
+  whenChosen(form, group, state.locations, t("location.missing"), function (chosen) {
     if (!state.location || state.location.id !== chosen.id) {
       state.service = null;
       state.day = null;

@@ -6,9 +6,10 @@
 import { api } from "./api.js";
 import { idempotencyHeader, attemptDone } from "./attempts.js";
 import { calendarLink } from "./calendar.js";
-import { CHOOSE_DAY, CHOOSE_TIME, dayChoices, slotsByDay, timeChoices, timeLegend } from "./choices.js";
+import { dayChoices, slotsByDay, timeChoices, timeLegend } from "./choices.js";
 import { formatWhen } from "./dates.js";
 import { add, el } from "./dom.js";
+import { t } from "./i18n.js";
 import { manage } from "./manage.js";
 import { prepare as prepareProofOfWork, sendWithProofOfWork } from "./proof-of-work.js";
 import {
@@ -55,7 +56,7 @@ export function rescheduleButton(booking, link) {
         loadNewDays();
       },
     },
-    "Termin verschieben"
+    t("move.button")
   );
 }
 
@@ -91,9 +92,7 @@ function keptNotice() {
     el(
       "p",
       {},
-      "Ihr bisheriger Termin am " +
-        formatWhen(move.booking.start) +
-        " bleibt bestehen, bis Sie den neuen Termin verbindlich gewählt haben."
+      t("move.kept", { when: formatWhen(move.booking.start) })
     )
   );
 }
@@ -103,14 +102,14 @@ function backToBooking() {
 }
 
 export function loadNewDays(message) {
-  load("Freie Termine werden geladen …", loadSlots, function () {
+  load(t("day.loading"), loadSlots, function () {
     showNewDays(message);
   });
 }
 
 export function showNewDays(message) {
   const byDay = newSlotsByDay();
-  const current = view("reschedule-day", "Termin verschieben: neuen Tag wählen");
+  const current = view("reschedule-day", t("move.day.title"));
   prepareProofOfWork(); // solved while the citizen picks the new time
   if (message) {
     add(current.section, notice("error", el("p", {}, message)));
@@ -120,9 +119,9 @@ export function showNewDays(message) {
   if (byDay.size === 0) {
     add(
       current.section,
-      el("p", {}, "Zurzeit ist kein anderer Termin frei. Ihr bisheriger Termin bleibt bestehen."),
+      el("p", {}, t("move.none")),
       contactBlock(),
-      buttonRow(secondaryButton("Zurück zu Ihrem Termin", backToBooking))
+      buttonRow(secondaryButton(t("move.backToBooking"), backToBooking))
     );
     show(current);
     return;
@@ -132,19 +131,22 @@ export function showNewDays(message) {
   }
   const group = radioGroup({
     name: "day",
-    legend: "An welchem Tag möchten Sie stattdessen kommen?",
+    legend: t("move.day.legend"),
     selected: move.day,
     choices: dayChoices(byDay),
   });
   const form = el("form", { novalidate: true, class: "tb-form" }, group.element);
   form.append(
-    buttonRow(primaryButton("Weiter"), secondaryButton("Zurück zu Ihrem Termin", backToBooking))
+    buttonRow(
+      primaryButton(t("button.next")),
+      secondaryButton(t("move.backToBooking"), backToBooking)
+    )
   );
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     const day = group.value();
     if (!day) {
-      showErrors(form, [{ field: group, message: CHOOSE_DAY }]);
+      showErrors(form, [{ field: group, message: t("day.missing") }]);
       return;
     }
     if (move.day !== day) {
@@ -163,7 +165,7 @@ export function showNewTimes(message) {
     showNewDays(message);
     return;
   }
-  const current = view("reschedule-time", "Termin verschieben: neue Uhrzeit wählen");
+  const current = view("reschedule-time", t("move.time.title"));
   if (message) {
     add(current.section, notice("error", el("p", {}, message)));
     announce(message);
@@ -176,14 +178,14 @@ export function showNewTimes(message) {
     choices: timeChoices(slots),
   });
   const form = el("form", { novalidate: true, class: "tb-form" }, group.element);
-  form.append(buttonRow(primaryButton("Weiter"), secondaryButton("Zurück", showNewDays)));
+  form.append(buttonRow(primaryButton(t("button.next")), secondaryButton(t("button.back"), showNewDays)));
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     const chosen = slots.find(function (slot) {
       return slot.start === group.value();
     });
     if (!chosen) {
-      showErrors(form, [{ field: group, message: CHOOSE_TIME }]);
+      showErrors(form, [{ field: group, message: t("time.missing") }]);
       return;
     }
     move.slot = chosen.start;
@@ -194,28 +196,22 @@ export function showNewTimes(message) {
 }
 
 export function showMoveQuestion() {
-  const current = view("reschedule-confirm", "Termin verschieben?");
-  const progress = el("p", { class: "tb-progress", hidden: true }, "Ihr Termin wird verschoben …");
+  const current = view("reschedule-confirm", t("move.question"));
+  const progress = el("p", { class: "tb-progress", hidden: true }, t("move.progress"));
   const errorBox = el("div", { "data-tb-reschedule-error": "" });
-  const yes = primaryButton("Ja, Termin verschieben", { type: "button" });
+  const yes = primaryButton(t("move.yes"), { type: "button" });
   yes.addEventListener("click", function () {
     submitMove(yes, progress, errorBox);
   });
   add(
     current.section,
     summaryList([
-      ["Bisher", formatWhen(move.booking.start)],
-      ["Neu", formatWhen(move.slot)],
+      [t("move.before"), formatWhen(move.booking.start)],
+      [t("move.after"), formatWhen(move.slot)],
     ]),
-    el(
-      "p",
-      {},
-      "Ihr bisheriger Termin wird dann für andere frei. Ihre Buchungsnummer bleibt " +
-        move.booking.reference +
-        "."
-    ),
+    el("p", {}, t("move.freed", { reference: move.booking.reference })),
     errorBox,
-    buttonRow(yes, secondaryButton("Zurück", showNewTimes)),
+    buttonRow(yes, secondaryButton(t("button.back"), showNewTimes)),
     progress
   );
   show(current);
@@ -229,7 +225,7 @@ async function submitMove(yes, progress, errorBox) {
   yes.setAttribute("aria-disabled", "true");
   progress.hidden = false;
   errorBox.replaceChildren();
-  announce("Ihr Termin wird verschoben …");
+  announce(t("move.progress"));
   const path = "/bookings/" + encodeURIComponent(move.link.reference) + "/reschedule";
   const body = { token: move.link.token, start: move.slot };
   try {
@@ -253,16 +249,14 @@ function moveFailed(error, yes, errorBox) {
   if (error.code === "slot_full" || error.code === "slot_unavailable") {
     // Someone else took that time: nothing changed; the times free now.
     move.slot = null;
-    load("Freie Termine werden neu geladen …", loadSlots, function () {
-      showNewTimes(
-        error.message + " Ihr bisheriger Termin bleibt bestehen. Diese Uhrzeiten sind jetzt frei."
-      );
+    load(t("time.reloading"), loadSlots, function () {
+      showNewTimes(t("move.taken", { message: error.message }));
     });
     return;
   }
   const parts = [el("p", {}, error.message)];
   if (error.errorNumber || error.requestId) {
-    parts.push(el("p", {}, "Fehlernummer: " + (error.errorNumber || error.requestId)));
+    parts.push(el("p", {}, t("error.number", { number: error.errorNumber || error.requestId })));
   }
   const help = FINAL.has(error.code) ? contactBlock() : null;
   errorBox.replaceChildren(...[notice("error", ...parts), help].filter(Boolean));
@@ -279,26 +273,22 @@ function showMoved(moved) {
         return candidate.id === moved.service;
       }) || null
     : null;
-  const current = view("rescheduled", "Ihr Termin wurde verlegt");
+  const current = view("rescheduled", t("moved.title"));
   add(
     current.section,
     notice(
       "success",
-      el("p", {}, "Ihr neuer Termin: " + formatWhen(moved.start) + "."),
-      el(
-        "p",
-        {},
-        "Der bisherige Termin gilt nicht mehr. Wir schicken Ihnen eine E-Mail mit dem neuen Termin."
-      )
+      el("p", {}, t("moved.new", { when: formatWhen(moved.start) })),
+      el("p", {}, t("moved.old"))
     ),
     bookingSummary(moved, location, service),
     buttonRow(
       calendarLink(moved.reference, move.link.token),
-      secondaryButton("Zu Ihrem Termin", backToBooking)
+      secondaryButton(t("moved.toBooking"), backToBooking)
     )
   );
   show(current);
-  announce("Ihr Termin wurde verlegt auf " + formatWhen(moved.start) + ".");
+  announce(t("moved.announce", { when: formatWhen(moved.start) }));
   move.booking = Object.assign({}, move.booking, moved);
   move.done = true; // Back to the move's steps now shows the booking as it is
 }
@@ -334,7 +324,7 @@ export function openMove(taken, link) {
     return;
   }
   load(
-    "Ihr Termin wird geladen …",
+    t("manage.loading"),
     async function () {
       const results = await Promise.all([
         api("GET", "/bookings/" + encodeURIComponent(link.reference), undefined, {

@@ -1,6 +1,7 @@
 // Step 2: the service (Anliegen), skipped when the location offers only one.
 
 import { add, el } from "./dom.js";
+import { t } from "./i18n.js";
 import {
   buttonRow,
   contactBlock,
@@ -14,18 +15,16 @@ import { loadDays } from "./step-day.js";
 import { showLocations } from "./step-location.js";
 import { radioGroup, whenChosen } from "./widgets.js";
 
-const CHOOSE_SERVICE = "Bitte wählen Sie Ihr Anliegen.";
-
 export function chooseServiceOrSkip() {
   const services = state.location.services;
   if (services.length === 1) {
     state.service = services[0];
     loadDays();
   } else if (services.length === 0) {
-    const current = view("none", "Zurzeit keine Online-Termine");
+    const current = view("none", t("none.title"));
     add(
       current.section,
-      el("p", {}, "An diesem Standort können Sie im Moment keine Termine online buchen."),
+      el("p", {}, t("none.location")),
       contactBlock()
     );
     show(current);
@@ -35,23 +34,23 @@ export function chooseServiceOrSkip() {
 }
 
 export function showServices() {
-  const current = view("service", "Anliegen wählen", "service");
+  const current = view("service", t("service.title"), "service");
   const group = radioGroup({
     name: "service",
-    legend: "Worum geht es bei Ihrem Termin?",
+    legend: t("service.legend"),
     selected: state.service && state.service.id,
     choices: state.location.services.map(function (service) {
       return {
         value: service.id,
         label: service.name,
-        hint: "Dauer: " + service.duration_minutes + " Minuten",
+        hint: t("service.duration", { minutes: service.duration_minutes }),
       };
     }),
   });
   const form = el("form", { novalidate: true, class: "tb-form" }, group.element);
-  const back = state.locations.length > 1 ? secondaryButton("Zurück", showLocations) : null;
-  form.append(buttonRow(primaryButton("Weiter"), back));
-  whenChosen(form, group, state.location.services, CHOOSE_SERVICE, function (chosen) {
+  const back = state.locations.length > 1 ? secondaryButton(t("button.back"), showLocations) : null;
+  form.append(buttonRow(primaryButton(t("button.next")), back));
+  whenChosen(form, group, state.location.services, t("service.missing"), function (chosen) {
     if (!state.service || state.service.id !== chosen.id) {
       state.day = null;
       state.slot = null;

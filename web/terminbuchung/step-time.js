@@ -1,8 +1,9 @@
 // Step 4: the time on the chosen day; and after a lost race for a seat, the times that
 // are free now.
 
-import { CHOOSE_TIME, timeChoices, timeLegend } from "./choices.js";
+import { timeChoices, timeLegend } from "./choices.js";
 import { add, el } from "./dom.js";
+import { t } from "./i18n.js";
 import {
   announce,
   buttonRow,
@@ -32,7 +33,7 @@ export function showTimes(message) {
   ) {
     state.slot = null;
   }
-  const current = view("time", "Uhrzeit wählen", "time");
+  const current = view("time", t("time.title"), "time");
   if (message) {
     add(current.section, notice("error", el("p", {}, message)));
     announce(message);
@@ -45,14 +46,14 @@ export function showTimes(message) {
     choices: timeChoices(slots),
   });
   const form = el("form", { novalidate: true, class: "tb-form" }, group.element);
-  form.append(buttonRow(primaryButton("Weiter"), secondaryButton("Zurück", showDays)));
+  form.append(buttonRow(primaryButton(t("button.next")), secondaryButton(t("button.back"), showDays)));
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     const chosen = slots.find(function (slot) {
       return slot.start === group.value();
     });
     if (!chosen) {
-      showErrors(form, [{ field: group, message: CHOOSE_TIME }]);
+      showErrors(form, [{ field: group, message: t("time.missing") }]);
       return;
     }
     state.slot = chosen;
@@ -64,11 +65,11 @@ export function showTimes(message) {
 
 // Someone else was faster: the times that are free now, or the days if none is left.
 export function reloadTimes(message) {
-  load("Freie Termine werden neu geladen …", loadSlots, function () {
+  load(t("time.reloading"), loadSlots, function () {
     if (state.day && days().has(state.day)) {
-      showTimes(message + " Die Uhrzeiten unten sind jetzt noch frei.");
+      showTimes(t("time.stillFree", { message: message }));
     } else {
-      showDays(message + " An diesem Tag ist keine Uhrzeit mehr frei.");
+      showDays(t("time.dayGone", { message: message }));
     }
   });
 }

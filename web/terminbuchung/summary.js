@@ -2,6 +2,7 @@
 
 import { formatDay, formatTime } from "./dates.js";
 import { el, uniqueId } from "./dom.js";
+import { t } from "./i18n.js";
 
 export function summaryList(rows) {
   return el(
@@ -25,7 +26,7 @@ export function place(location) {
       el(
         "a",
         { href: location.map_url, class: "tb-place-note", "data-tb-map-link": "" },
-        location.name + " auf der Karte ansehen (OpenStreetMap)"
+        t("summary.onMap", { name: location.name })
       )
     );
   }
@@ -34,16 +35,24 @@ export function place(location) {
 
 export function bookingSummary(booking, location, service) {
   const rows = [
-    ["Datum", formatDay(booking.start)],
-    ["Uhrzeit", formatTime(booking.start) + " bis " + formatTime(booking.end)],
-    ["Ort", location ? place(location) : booking.location],
-    ["Anliegen", service ? service.name : booking.service],
+    [t("summary.date"), formatDay(booking.start)],
+    [
+      t("summary.time"),
+      t("summary.timeRange", { start: formatTime(booking.start), end: formatTime(booking.end) }),
+    ],
+    [t("summary.place"), location ? place(location) : booking.location],
+    [t("summary.service"), service ? service.name : booking.service],
   ];
   if (booking.name) {
-    rows.push(["Name", booking.name]);
-    rows.push(["Buchungsnummer", booking.reference]);
+    rows.push([t("summary.name"), booking.name]);
+    rows.push([t("summary.reference"), booking.reference]);
   }
   return summaryList(rows);
+}
+
+// The service's name (from the site configuration, in German) with its length.
+export function serviceWithDuration(service) {
+  return t("summary.serviceDuration", { service: service.name, minutes: service.duration_minutes });
 }
 
 export function whatToBring(service) {
@@ -54,7 +63,7 @@ export function whatToBring(service) {
   return el(
     "div",
     { class: "tb-bring" },
-    el("h3", { id: titleId }, "Bitte bringen Sie mit"),
+    el("h3", { id: titleId }, t("summary.bring")),
     el(
       "ul",
       {},

@@ -2,6 +2,7 @@
 // the choose-one steps (location, service) built from them.
 
 import { el, uniqueId } from "./dom.js";
+import { t } from "./i18n.js";
 
 export function radioGroup(options) {
   const errorId = uniqueId("radios") + "-error";
@@ -62,7 +63,7 @@ export function radioGroup(options) {
 }
 
 function setMessage(element, message) {
-  element.replaceChildren(el("span", { class: "tb-visually-hidden" }, "Fehler: "), message);
+  element.replaceChildren(el("span", { class: "tb-visually-hidden" }, t("form.errorPrefix") + " "), message);
   element.hidden = false;
 }
 
@@ -92,7 +93,7 @@ export function textField(options) {
       "label",
       { for: id, class: "tb-label" },
       options.label,
-      options.required ? null : el("span", { class: "tb-optional" }, " (freiwillig)")
+      options.required ? null : optional()
     ),
     options.hint ? el("p", { id: hintId, class: "tb-hint-text" }, options.hint) : null,
     error,
@@ -120,7 +121,7 @@ export function textAreaField(options) {
   const count = el("p", { id: countId, class: "tb-hint-text tb-counter" });
   function recount() {
     const left = options.maxlength - input.value.length;
-    count.textContent = "Noch " + left + " von " + options.maxlength + " Zeichen frei.";
+    count.textContent = t("form.counter", { left: left, max: options.maxlength });
   }
   input.addEventListener("input", recount);
   recount();
@@ -128,13 +129,17 @@ export function textAreaField(options) {
   const wrapper = el(
     "div",
     { class: "tb-field", "data-tb-field": options.name },
-    el("label", { for: id, class: "tb-label" }, options.label, el("span", { class: "tb-optional" }, " (freiwillig)")),
+    el("label", { for: id, class: "tb-label" }, options.label, optional()),
     el("p", { id: hintId, class: "tb-hint-text" }, options.hint),
     error,
     input,
     count
   );
   return fieldHandle(wrapper, input, error, [errorId, hintId, countId].join(" "));
+}
+
+function optional() {
+  return el("span", { class: "tb-optional" }, " " + t("form.optional"));
 }
 
 export function checkboxField(options) {
@@ -187,7 +192,7 @@ function errorSummary(errors) {
       "aria-labelledby": titleId,
       "data-tb-error-summary": "",
     },
-    el("h3", { id: titleId, class: "tb-error-summary-title" }, "Bitte prüfen Sie Ihre Angaben"),
+    el("h3", { id: titleId, class: "tb-error-summary-title" }, t("form.errorSummary")),
     el(
       "ul",
       {},
