@@ -11,9 +11,12 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Literal
+
+from terminbuchung.clock import BERLIN, in_berlin
 
 Language = Literal["de", "de-x-ls", "en", "uk", "ar"]
 GERMAN: Language = "de"
@@ -89,3 +92,33 @@ def fill[T: str](template: str, values: dict[str, object], quote: Callable[[obje
     if wanted != set(values):
         raise MissingText(f"{template!r} takes {sorted(wanted)}, given {sorted(values)}")
     return _PLACEHOLDER.sub(lambda found: quote(values[found.group(1)]), template)
+
+
+# Dates and times, as each language writes them (CLDR), always on the clock in Berlin.
+# Babel is loaded on first use: only the functions that write e-mails pay for it.
+
+
+def long_date(language: str | None, day: date) -> str:
+    """Dienstag, 1. Dezember 2026 · Tuesday, 1 December 2026 · вівторок, 1 грудня 2026 р."""
+    from babel.dates import format_date
+
+    return format_date(day, "full", locale=info(language).locale)
+
+
+def clock_time(language: str | None, moment: datetime) -> str:
+    """10:00 Uhr · 10:00 · 10:00 ص"""
+    from babel.dates import format_time
+
+    shown = format_time(in_berlin(moment), "short", tzinfo=BERLIN, locale=info(language).locale)
+    return text(language, "time.clock", time=shown)
+
+
+def date_and_time(language: str | None, moment: datetime) -> str:
+    """Dienstag, 1. Dezember 2026, 10:00 Uhr"""
+    moment = in_berlin(moment)
+    return text(
+        language,
+        "time.date_and_time",
+        date=long_date(language, moment.date()),
+        time=clock_time(language, moment),
+    )

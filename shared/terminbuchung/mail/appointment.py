@@ -10,6 +10,7 @@ from datetime import datetime
 
 from terminbuchung.clock import in_berlin
 from terminbuchung.config import SiteConfig
+from terminbuchung.languages import GERMAN, Language, info
 from terminbuchung.table.items import BookingItem
 
 
@@ -31,6 +32,7 @@ class Appointment:
     moves: int = 0  # how often it was moved: the calendar file's SEQUENCE starts there
     map_url: str | None = None  # the location's map link (openstreetmap.org, checked)
     access_notes: str | None = None  # how to get in, e.g. step-free with a lift
+    language: Language = GERMAN  # of the booking: its e-mails and calendar file speak it
 
     def __post_init__(self) -> None:
         # The name is text and nothing else in every header, part and calendar file,
@@ -58,6 +60,7 @@ class Appointment:
             moves=int(booking.reschedules or 0),
             map_url=location.map_url if location else None,
             access_notes=location.access_notes if location else None,
+            language=info(booking.language).code,
         )
 
 

@@ -1,37 +1,21 @@
-"""Dates and times the way a German letter writes them, without relying on the OS locale.
-
-Lambda's runtime has no German locale installed, so `strftime("%A")` would say "Tuesday".
-"""
+"""Dates and times the way a German letter writes them: the German of terminbuchung.languages
+(CLDR data by Babel, not the OS locale: Lambda's runtime has none installed)."""
 
 from datetime import date, datetime
 
-WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
-MONTHS = (
-    "Januar",
-    "Februar",
-    "März",
-    "April",
-    "Mai",
-    "Juni",
-    "Juli",
-    "August",
-    "September",
-    "Oktober",
-    "November",
-    "Dezember",
-)
+from terminbuchung import languages
 
 
 def long_date(day: date) -> str:
     """Dienstag, 1. Dezember 2026"""
-    return f"{WEEKDAYS[day.weekday()]}, {day.day}. {MONTHS[day.month - 1]} {day.year}"
+    return languages.long_date(languages.GERMAN, day)
 
 
 def clock_time(moment: datetime) -> str:
     """09:30 Uhr"""
-    return f"{moment:%H:%M} Uhr"
+    return languages.clock_time(languages.GERMAN, moment)
 
 
 def date_and_time(moment: datetime) -> str:
     """Dienstag, 1. Dezember 2026, 09:30 Uhr"""
-    return f"{long_date(moment.date())}, {clock_time(moment)}"
+    return languages.date_and_time(languages.GERMAN, moment)

@@ -5,6 +5,7 @@ citizen's calendar should change (a new appointment, or one called off). The boo
 downloads that calendar file from the API (`booking_calendar`): made here, it is one event.
 """
 
+import textwrap
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -13,11 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
+from terminbuchung import languages
 from terminbuchung.config import SiteConfig
+from terminbuchung.languages import GERMAN, Language
 from terminbuchung.mail.appointment import Appointment
 from terminbuchung.mail.calendar_invite import CalendarMethod, calendar_invite
-from terminbuchung.mail.german import clock_time, date_and_time, long_date
 from terminbuchung.mail.settings import MailSettings
 from terminbuchung.table.items import BookingItem
 
@@ -67,11 +70,12 @@ class Letter:
     text: str
     html: str
     attachments: tuple[Attachment, ...]
+    language: Language = GERMAN
 
 
 @cache
 def _templates() -> Environment:
-    return Environment(
+    environment = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
         undefined=StrictUndefined,  # a misspelt variable fails the tests, not a citizen
@@ -79,10 +83,86 @@ def _templates() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    environment.filters["wrap"] = _wrap
+    environment.filters["pad"] = lambda text, width: str(text).ljust(width)
+    return environment
 
 
-def _render(name: str, context: dict[str, Any]) -> str:
-    return _templates().get_template(name).render(context)
+# Plain text is wrapped as mail readers expect it; links and long words stay whole.
+_LINE_WIDTH = 76
+
+
+def _wrap(paragraph: str) -> str:
+    return textwrap.fill(
+        paragraph, width=_LINE_WIDTH, break_long_words=False, break_on_hyphens=False
+    )
+
+
+# For the office's records: one German line above every e-mail written in another
+# language, so whoever reads a copy or a returned mail knows what was sent. Not in the
+# catalogues: it is German in every e-mail (the subject comes from the German catalogue).
+OFFICE_LINE = "{subject} – Buchungsnummer {reference} – Text in: {language}"
+
+
+def _strong(value: object) -> Markup:
+    return Markup("<strong>{}</strong>").format(value)
+
+
+def _phone_link(phone: str) -> Markup:
+    number = phone.replace(" ", "").replace("-", "")
+    return Markup('<a href="tel:{}" style="color:#00508c;">{}</a>').format(number, phone)
+
+
+def _email_link(address: str) -> Markup:
+    return Markup('<a href="mailto:{}" style="color:#00508c;">{}</a>').format(address, address)
+
+
+def _render(name: str, context: dict[str, Any], language: Language) -> str:
+    """A template in `language`: `t(key, **values)` gives the catalogue's text, escaped
+    with its values in HTML (a Markup value, e.g. a bold reference, kept as it is)."""
+    if name.endswith(".html"):
+
+        def t(key: str, **values: object) -> str:
+            # Safe: the catalogue's text is escaped, and so is every value but Markup.
+            template = escape(languages.message(language, key))
+            return Markup(languages.fill(template, values, escape))  # noqa: S704
+
+    else:
+
+        def t(key: str, **values: object) -> str:
+            return languages.text(language, key, **values)
+
+    helpers = {"strong": _strong, "phone_link": _phone_link, "email_link": _email_link}
+    return _templates().get_template(name).render({**context, **helpers, "t": t})
+
+
+def _one_line(name: str, context: dict[str, Any], language: Language) -> str:
+    # A subject is one line, whatever the template's layout.
+    return " ".join(_render(name, context, language).split())
+
+
+def _in_language(language: Language, reference: str, subject: str) -> dict[str, Any]:
+    """What every letter's layout needs of its language: direction, the details' labels
+    and, unless German, the German line for the office's records."""
+    described = languages.info(language)
+    labels = {
+        part: languages.text(language, f"mail.details.{part}") + ":"
+        for part in ("when", "where", "service", "reference")
+    }
+    office_line = None
+    if language != languages.GERMAN:
+        office_line = OFFICE_LINE.format(
+            subject=subject, reference=reference, language=described.name
+        )
+    rtl = described.direction == "rtl"
+    return {
+        "language": described,
+        "labels": labels,
+        "label_width": max(len(label) for label in labels.values()) + 2,
+        "start_side": "right" if rtl else "left",
+        "end_side": "left" if rtl else "right",
+        "office_line": office_line,
+    }
 
 
 def compose(
@@ -94,15 +174,21 @@ def compose(
     token: str,
     now: datetime,
 ) -> Letter:
-    context = {
-        **_appointment_context(appointment, site),
+    language = appointment.language
+    links = {
         "manage_link": settings.manage_link(appointment.reference, token),
         "confirm_link": settings.confirm_link(appointment.reference, token),
         "book_again_link": settings.book_again_link,
         "priority_link": settings.priority_link(appointment.reference, token),
     }
-    # A subject is one line, whatever the template's layout.
-    subject = " ".join(_render(f"{kind}.subject.txt", context).split())
+    german = _appointment_context(appointment, site, languages.GERMAN)
+    context = {**_appointment_context(appointment, site, language), **links}
+    subject = _one_line(f"{kind}.subject.txt", context, language)
+    context |= _in_language(
+        language,
+        appointment.reference,
+        _one_line(f"{kind}.subject.txt", german, languages.GERMAN),
+    )
     attachments: tuple[Attachment, ...] = ()
     if method := _CALENDAR.get(kind):
         invite = calendar_file(appointment, method, site=site, organizer=settings.sender, now=now)
@@ -113,9 +199,10 @@ def compose(
         to_name=appointment.citizen_name,
         to=appointment.email,
         subject=subject,
-        text=_render(f"{kind}.txt", context),
-        html=_render(f"{kind}.html", context),
+        text=_render(f"{kind}.txt", context, language),
+        html=_render(f"{kind}.html", context, language),
         attachments=attachments,
+        language=language,
     )
 
 
@@ -131,49 +218,57 @@ class Listed:
 def compose_notice(
     kind: Kind, listed: list[Listed], *, site: SiteConfig, settings: MailSettings
 ) -> Letter:
-    """A notice about the appointments one address holds (already_booked, lookup)."""
+    """A notice about the appointments one address holds (already_booked, lookup), in the
+    language of the first of them."""
     first = listed[0].appointment
-    context = {
-        "name": first.citizen_name,
-        "jobcenter": site.jobcenter,
-        "book_again_link": settings.book_again_link,
-        "appointments": [
-            {
-                **_appointment_context(entry.appointment, site),
-                "link": entry.link,
-                "pending": entry.pending,
-                "confirm_by_time": _confirm_by_time(entry.appointment),
-            }
-            for entry in listed
-        ],
-    }
+    language = first.language
+
+    def in_language(code: Language) -> dict[str, Any]:
+        return {
+            "name": first.citizen_name,
+            "jobcenter": site.jobcenter,
+            "book_again_link": settings.book_again_link,
+            "appointments": [
+                {
+                    **_appointment_context(entry.appointment, site, code),
+                    "link": entry.link,
+                    "pending": entry.pending,
+                }
+                for entry in listed
+            ],
+        }
+
+    context = in_language(language)
+    subject = _one_line(f"{kind}.subject.txt", context, language)
+    german_subject = _one_line(f"{kind}.subject.txt", in_language(languages.GERMAN), "de")
+    context |= _in_language(language, first.reference, german_subject)
     return Letter(
         kind=kind,
         reference=first.reference,
         to_name=first.citizen_name,
         to=first.email,
-        subject=" ".join(_render(f"{kind}.subject.txt", context).split()),
-        text=_render(f"{kind}.txt", context),
-        html=_render(f"{kind}.html", context),
+        subject=subject,
+        text=_render(f"{kind}.txt", context, language),
+        html=_render(f"{kind}.html", context, language),
         attachments=(),
+        language=language,
     )
 
 
-def _confirm_by_time(appointment: Appointment) -> str | None:
-    return clock_time(appointment.confirm_by) if appointment.confirm_by else None
-
-
-def _appointment_context(appointment: Appointment, site: SiteConfig) -> dict[str, Any]:
+def _appointment_context(
+    appointment: Appointment, site: SiteConfig, language: Language
+) -> dict[str, Any]:
     """What the texts may say of the appointment: the same in every e-mail and calendar file.
 
     No links here: the calendar file is also downloaded, and a token belongs in the e-mail.
     """
+    confirm_by = appointment.confirm_by
     return {
         "name": appointment.citizen_name,
-        "when": date_and_time(appointment.start),
-        "date": long_date(appointment.start.date()),
-        "start_time": clock_time(appointment.start),
-        "end_time": clock_time(appointment.end),
+        "when": languages.date_and_time(language, appointment.start),
+        "date": languages.long_date(language, appointment.start.date()),
+        "start_time": languages.clock_time(language, appointment.start),
+        "end_time": languages.clock_time(language, appointment.end),
         "location_name": appointment.location_name,
         "address": appointment.address,
         "map_url": appointment.map_url,
@@ -182,7 +277,7 @@ def _appointment_context(appointment: Appointment, site: SiteConfig) -> dict[str
         "reference": appointment.reference,
         "what_to_bring": appointment.what_to_bring,
         "reason": appointment.cancel_reason,
-        "confirm_by_time": _confirm_by_time(appointment),
+        "confirm_by_time": languages.clock_time(language, confirm_by) if confirm_by else None,
         "jobcenter": site.jobcenter,
     }
 
@@ -195,13 +290,15 @@ def calendar_file(
     organizer: str,
     now: datetime,
 ) -> str:
-    """The .ics of an appointment: attached to its e-mails, downloaded by the booking page."""
-    context = _appointment_context(appointment, site)
+    """The .ics of an appointment: attached to its e-mails, downloaded by the booking page.
+    Its title and description speak the booking's language."""
+    language = appointment.language
+    context = _appointment_context(appointment, site, language)
     return calendar_invite(
         appointment,
         method=method,
-        summary=_render("calendar.summary.txt", context).strip(),
-        description=_render("calendar.description.txt", context).strip(),
+        summary=_render("calendar.summary.txt", context, language).strip(),
+        description=_render("calendar.description.txt", context, language).strip(),
         organizer=organizer,
         organizer_name=site.jobcenter.name,
         now=now,
