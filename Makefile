@@ -15,7 +15,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export SAM_CLI_TELEMETRY := 0
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help dev test lint unit integration e2e template release reminders build benchmark benchmark-fairness clean lock
+.PHONY: help dev test lint unit integration e2e template release reminders build benchmark benchmark-fairness clean lock openapi
 
 help:
 	@echo "make dev          booking page and API at http://127.0.0.1:$(PORT)/ (in-memory AWS)"
@@ -23,6 +23,7 @@ help:
 	@echo "make release      release slots now on the running local stack"
 	@echo "make reminders    send tomorrow's reminders now (from the configured hour on)"
 	@echo "                  e-mails the local stack sent: http://127.0.0.1:$(PORT)/_dev/outbox.html"
+	@echo "make openapi      write docs/openapi.json from the handlers' contracts (browse it at /docs/api)"
 	@echo "make benchmark    cold starts, round trips, warm ratios, release, 1,000-client stampede"
 	@echo "make benchmark-fairness  proof of work: a script's cost, a citizen's wait, the release rush"
 
@@ -69,7 +70,7 @@ $(STAMPS)/chromium:
 	@mkdir -p $(STAMPS) && touch $@
 
 # --- run -------------------------------------------------------------------------------
-dev: $(STAMPS)/python
+dev: $(STAMPS)/python $(STAMPS)/node
 	PORT=$(PORT) $(PY) -m infra.local
 
 release:
@@ -77,6 +78,11 @@ release:
 
 reminders:
 	@curl -fsS -X POST http://127.0.0.1:$(PORT)/_dev/reminders; echo
+
+# The API's contract (OpenAPI 3.1) from the routes and models the handlers use; a unit test
+# fails when the committed document differs (tests/unit/test_openapi.py).
+openapi: $(STAMPS)/python
+	$(PY) -m infra.openapi
 
 # --- checks ----------------------------------------------------------------------------
 test: lint unit integration e2e template
@@ -97,7 +103,8 @@ unit: $(STAMPS)/python
 integration: $(STAMPS)/python $(STAMPS)/node $(STAMPS)/java
 	$(PY) -m pytest -q tests/integration
 
-e2e: $(STAMPS)/python $(STAMPS)/chromium
+# $(STAMPS)/node: the API reference at /docs/api is Swagger UI from npm (swagger-ui-dist).
+e2e: $(STAMPS)/python $(STAMPS)/node $(STAMPS)/chromium
 	$(PY) -m pytest -q tests/e2e
 
 # The site configurations the deploy would ship (template default, samconfig.toml's

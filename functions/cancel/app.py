@@ -6,9 +6,10 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
 
-from http_api import create_api, entry_point, json_body, respond
+from http_api import create_api, entry_point, respond
+from http_api.contract import Answer, Operation
 from terminbuchung import bookings, clock
-from terminbuchung.forms import CancelForm, parse
+from terminbuchung.forms import CancelForm
 from terminbuchung.references import token_keys
 
 logger = Logger()
@@ -16,10 +17,27 @@ tracer = Tracer()
 metrics = Metrics()
 app = create_api(logger)
 
+CANCEL = Operation(
+    summary="Einen Termin absagen",
+    description="Mit dem Code aus der E-Mail. Noch einmal gesendet: dieselbe Antwort.",
+    body=CancelForm,
+    answers=(
+        Answer(
+            200,
+            bookings.Cancellation,
+            "Abgesagt; der Platz ist wieder frei.",
+            example={"reference": "K7QP-3XMA", "status": "cancelled"},
+        ),
+    ),
+    errors=("booking_not_found", "too_late", "busy"),
+    example={"token": "q3vJ0bX8Yk2Lr5tW9nA1cE7dF4gH6iK0"},
+)
+
 
 @app.post("/bookings/<reference>/cancel")
+@CANCEL
 def cancel_booking(reference: str) -> Response[str]:
-    form = parse(CancelForm, json_body(app))
+    form = CANCEL.form(app)
     cancellation = bookings.cancel(reference, form.token, clock.now(), token_keys())
     # The dashboard's funnel (template.yaml, Dashboard).
     metrics.add_metric("BookingCancelled", MetricUnit.Count, 1)

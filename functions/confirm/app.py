@@ -6,19 +6,46 @@ from dataclasses import asdict
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import Response
 
-from http_api import create_api, entry_point, json_body, respond
+from http_api import create_api, entry_point, respond
+from http_api.contract import Answer, Operation
 from terminbuchung import bookings, clock
-from terminbuchung.forms import ConfirmForm, parse
+from terminbuchung.forms import ConfirmForm
 from terminbuchung.references import token_keys
 
 logger = Logger()
 tracer = Tracer()
 app = create_api(logger)
 
+CONFIRM = Operation(
+    summary="Die E-Mail-Adresse bestätigen",
+    description="Mit dem Code aus dem Link der E-Mail; erst dann gilt die Buchung. Noch "
+    "einmal gesendet: dieselbe Antwort; nach confirm_by 409 expired.",
+    body=ConfirmForm,
+    answers=(
+        Answer(
+            200,
+            bookings.BookingDetails,
+            "Bestätigt: die Buchung wie GET /bookings/{reference}.",
+            example={
+                "reference": "K7QP-3XMA",
+                "status": "confirmed",
+                "location": "oranienburg",
+                "service": "beratung",
+                "start": "2026-12-01T09:00:00+01:00",
+                "end": "2026-12-01T09:30:00+01:00",
+                "name": "Erika Mustermann",
+            },
+        ),
+    ),
+    errors=("booking_not_found", "expired", "not_confirmed", "slot_unavailable", "busy"),
+    example={"token": "q3vJ0bX8Yk2Lr5tW9nA1cE7dF4gH6iK0"},
+)
+
 
 @app.post("/bookings/<reference>/confirm")
+@CONFIRM
 def confirm_booking(reference: str) -> Response[str]:
-    form = parse(ConfirmForm, json_body(app))
+    form = CONFIRM.form(app)
     details = bookings.confirm(reference, form.token, clock.now(), token_keys())
     return respond(200, asdict(details))
 

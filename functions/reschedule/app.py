@@ -8,25 +8,69 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
 
-from http_api import create_api, entry_point, json_body, respond
-from http_api.idempotency import idempotency_key
+from http_api import create_api, entry_point, respond
+from http_api.contract import Answer, Operation
+from http_api.idempotency import IDEMPOTENCY_KEY, idempotency_key
 from terminbuchung import clock
 from terminbuchung.config import site_config
-from terminbuchung.forms import RescheduleForm, parse
+from terminbuchung.forms import RescheduleForm
 from terminbuchung.proof_of_work import challenge_key
 from terminbuchung.references import token_keys
-from terminbuchung.reschedule import reschedule
+from terminbuchung.reschedule import Moved, reschedule
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
 app = create_api(logger)
 
+RESCHEDULE = Operation(
+    summary="Einen Termin verschieben",
+    description="In einem Schritt: der alte Termin bleibt, bis der neue sicher ist. Nach "
+    "der Zeit, die der Termin schon hat, gefragt: dieselbe Antwort.",
+    body=RescheduleForm,
+    parameters=(IDEMPOTENCY_KEY,),
+    answers=(
+        Answer(
+            200,
+            Moved,
+            "Verschoben; reschedules_left: wie oft noch online.",
+            example={
+                "reference": "K7QP-3XMA",
+                "status": "confirmed",
+                "location": "oranienburg",
+                "service": "beratung",
+                "start": "2026-12-02T10:00:00+01:00",
+                "end": "2026-12-02T10:30:00+01:00",
+                "name": "Erika Mustermann",
+                "reschedules_left": 2,
+            },
+        ),
+    ),
+    errors=(
+        "challenge_failed",
+        "booking_not_found",
+        "not_confirmed",
+        "not_yet_confirmed",
+        "reschedule_limit",
+        "too_late",
+        "slot_full",
+        "slot_unavailable",
+        "idempotency_key_reused",
+        "busy",
+    ),
+    example={
+        "token": "q3vJ0bX8Yk2Lr5tW9nA1cE7dF4gH6iK0",
+        "start": "2026-12-02T10:00:00+01:00",
+        "altcha": "eyJhbGdvcml0aG0iOiJTSEEt…",
+    },
+)
+
 
 @app.post("/bookings/<reference>/reschedule")
+@RESCHEDULE
 def reschedule_booking(reference: str) -> Response[str]:
     key = idempotency_key(app)
-    form = parse(RescheduleForm, json_body(app))
+    form = RESCHEDULE.form(app)
     moved = reschedule(
         reference,
         form.token,

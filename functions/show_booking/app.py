@@ -8,6 +8,7 @@ from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import Response
 
 from http_api import create_api, entry_point, respond
+from http_api.contract import BOOKING_TOKEN, Answer, Operation
 from terminbuchung import bookings, clock
 from terminbuchung.config import site_config
 from terminbuchung.mail.calendar_invite import organizer_address
@@ -22,12 +23,55 @@ def _token() -> str:
     return app.current_event.headers.get("x-booking-token") or ""
 
 
+SHOW = Operation(
+    summary="Eine Buchung ansehen",
+    parameters=(BOOKING_TOKEN,),
+    answers=(
+        Answer(
+            200,
+            bookings.BookingDetails,
+            "Die Buchung; status: pending, confirmed, cancelled, cancelled_by_office, "
+            "expired oder replaced.",
+            example={
+                "reference": "K7QP-3XMA",
+                "status": "confirmed",
+                "location": "oranienburg",
+                "service": "beratung",
+                "start": "2026-12-01T09:00:00+01:00",
+                "end": "2026-12-01T09:30:00+01:00",
+                "name": "Erika Mustermann",
+            },
+        ),
+    ),
+    errors=("booking_not_found",),
+)
+
+CALENDAR = Operation(
+    summary="Die Buchung als Kalenderdatei (.ics)",
+    description="Dieselbe Datei wie in der E-Mail (gleiche UID): METHOD:REQUEST, solange "
+    "der Termin gilt, METHOD:CANCEL nach der Absage.",
+    parameters=(BOOKING_TOKEN,),
+    answers=(
+        Answer(
+            200,
+            None,
+            "Die Kalenderdatei, als Anhang Termin-Jobcenter-<reference>.ics.",
+            media_type="text/calendar",
+            example="BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\n…",
+        ),
+    ),
+    errors=("booking_not_found",),
+)
+
+
 @app.get("/bookings/<reference>")
+@SHOW
 def show_booking(reference: str) -> Response[str]:
     return respond(200, asdict(bookings.show(reference, _token(), token_keys())))
 
 
 @app.get("/bookings/<reference>/calendar.ics")
+@CALENDAR
 def calendar_file(reference: str) -> Response[str]:
     name, content = bookings.calendar(
         reference,

@@ -4,10 +4,13 @@ The console asks this first: the answer comes from the token's claims (checked b
 StaffAuthorizer before this runs) and the site configuration; no table access.
 """
 
+from typing import TypedDict
+
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import Response
 
 from http_api import create_api, entry_point, respond
+from http_api.contract import Answer, Operation
 from http_api.staff import staff_member
 from terminbuchung.config import SiteConfig, site_config
 
@@ -16,26 +19,73 @@ tracer = Tracer()
 app = create_api(logger)
 
 
+class ServiceDetails(TypedDict):
+    id: str
+    name: str
+    duration_minutes: int
+
+
+class LocationDetails(TypedDict):
+    id: str
+    name: str
+    services: list[ServiceDetails]
+
+
+class Me(TypedDict):
+    username: str
+    groups: list[str]
+    locations: list[str]
+    admin: bool
+    # Names and every service of those locations, also those not bookable online and
+    # locations not yet open to citizens: the console books for callers with them.
+    location_details: list[LocationDetails]
+
+
+ME = Operation(
+    summary="Wer angemeldet ist und an welchen Standorten gearbeitet werden darf",
+    staff=True,
+    answers=(
+        Answer(
+            200,
+            Me,
+            "Aus den Angaben des Tokens und der Konfiguration.",
+            example={
+                "username": "m.schulze",
+                "groups": ["oranienburg"],
+                "locations": ["oranienburg"],
+                "admin": False,
+                "location_details": [
+                    {
+                        "id": "oranienburg",
+                        "name": "Jobcenter Oberhavel, Oranienburg",
+                        "services": [
+                            {"id": "beratung", "name": "Beratungsgespräch", "duration_minutes": 30}
+                        ],
+                    }
+                ],
+            },
+        ),
+    ),
+)
+
+
 @app.get("/staff/me")
+@ME
 def me() -> Response[str]:
     member = staff_member(app)
     site = site_config()
     locations = member.locations(site)
-    return respond(
-        200,
-        {
-            "username": member.username,
-            "groups": sorted(member.groups),
-            "locations": locations,
-            "admin": member.is_admin,
-            # Names and every service of those locations, also those not bookable online and
-            # locations not yet open to citizens: the console books for callers with them.
-            "location_details": [_details(site, location_id) for location_id in locations],
-        },
-    )
+    answer: Me = {
+        "username": member.username,
+        "groups": sorted(member.groups),
+        "locations": locations,
+        "admin": member.is_admin,
+        "location_details": [_details(site, location_id) for location_id in locations],
+    }
+    return respond(200, answer)
 
 
-def _details(site: SiteConfig, location_id: str) -> dict[str, object]:
+def _details(site: SiteConfig, location_id: str) -> LocationDetails:
     location = site.location(location_id)
     if location is None:  # member.locations names configured locations only
         return {"id": location_id, "name": location_id, "services": []}

@@ -8,7 +8,8 @@ import base64
 import json
 import os
 from collections.abc import Callable
-from typing import Any
+from dataclasses import asdict, is_dataclass
+from typing import Any, NotRequired, TypedDict
 
 from aws_lambda_powertools import Logger, Metrics, Tracer, single_metric
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
@@ -58,6 +59,27 @@ STATUS_BY_CODE = {
 }
 _FIELD_ERROR_STATUS = 422
 
+
+def status_of(code: str) -> int:
+    """The status an error code answers with; a code not listed is a form field's: 422."""
+    return STATUS_BY_CODE.get(code, _FIELD_ERROR_STATUS)
+
+
+class ErrorDetail(TypedDict):
+    """What every error answer carries under "error" (docs/openapi.json: ErrorDetail)."""
+
+    code: str
+    message: str  # German, fit to show a citizen
+    field: str | None  # the form field (or header, query parameter) at fault
+    # Only with 500 internal_error: to read out on the phone, and API Gateway's request id.
+    error_number: NotRequired[str]
+    request_id: NotRequired[str]
+
+
+class ErrorAnswer(TypedDict):
+    error: ErrorDetail
+
+
 # Counted per function when an API answers 500: Lambda's own Errors metric stays 0 for an
 # exception the handler turned into a response. Each function's errors alarm in
 # template.yaml adds this to Lambda's Errors (docs/OPERATIONS.md, "Alarms").
@@ -66,20 +88,29 @@ UNEXPECTED_ERRORS_METRIC = "UnexpectedErrors"
 Handler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 
+def _plain(value: object) -> object:
+    """The domain's answers are dataclasses; a TypedDict answer may hold them too."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
 def respond(status: int, payload: object, headers: dict[str, str] | None = None) -> Response[str]:
     return Response(
         status_code=status,
         content_type="application/json; charset=utf-8",
-        body=json.dumps(payload, ensure_ascii=False),
+        body=json.dumps(payload, ensure_ascii=False, default=_plain),
         # Answers carry personal data or change by the minute: no cache may keep them.
         headers={"Cache-Control": "no-store", **(headers or {})},
     )
 
 
 def error_response(error: BookingError) -> Response[str]:
-    status = STATUS_BY_CODE.get(error.code, _FIELD_ERROR_STATUS)
+    status = status_of(error.code)
     headers = {"Retry-After": "1"} if status == 503 else None
-    body = {"error": {"code": error.code, "message": error.message, "field": error.field}}
+    body: ErrorAnswer = {
+        "error": {"code": error.code, "message": error.message, "field": error.field}
+    }
     return respond(status, body, headers)
 
 
@@ -149,7 +180,7 @@ def create_api(logger: Logger) -> APIGatewayHttpResolver:
         logger.exception("unexpected error", extra={"error_number": error_number})
         count_unexpected_error()
         request_id = app.current_event.request_context.request_id
-        body = {
+        body: ErrorAnswer = {
             "error": {
                 "code": "internal_error",
                 "message": "Das ist unser Fehler, nicht Ihrer: Ihre Anfrage konnte gerade nicht "

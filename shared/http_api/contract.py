@@ -1,0 +1,103 @@
+"""Each route's contract: what it takes (body model, query, headers) and what it answers
+(status and shape per answer, the error codes it can give).
+
+A function declares it next to its route, as a decorator, and reads its body and query
+through it (`Operation.form`, `Operation.query_of`); infra/openapi.py reads the same
+declarations from the function's resolver to write docs/openapi.json. Document and
+handler therefore name the same models and cannot drift apart.
+
+Only dataclasses and typing here: a function's cold start pays nothing for the document
+(pydantic's schema generation runs in infra/openapi.py, never in a Lambda).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+    from pydantic import BaseModel
+
+# The handler's attribute infra/openapi.py finds the contract under.
+CONTRACT_ATTRIBUTE = "api_contract"
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A header or query parameter the handler reads itself (not through a model)."""
+
+    name: str
+    where: str  # "header" or "query"
+    description: str
+    required: bool = False
+    # JSON Schema of the value, e.g. {"type": "string", "pattern": "..."}.
+    schema: dict[str, Any] = field(default_factory=lambda: {"type": "string"})
+    example: str | None = None
+
+
+# The token from the booking's e-mail (GET /bookings/{reference} and its calendar file).
+BOOKING_TOKEN = Parameter(
+    "X-Booking-Token",
+    "header",
+    "Der Code aus dem Link der E-Mail (token). Fehlt er oder ist er falsch, lautet die "
+    "Antwort wie für eine unbekannte Buchungsnummer: 404 booking_not_found.",
+    required=True,
+    schema={"type": "string", "maxLength": 200},
+    example="q3vJ0bX8Yk2Lr5tW9nA1cE7dF4gH6iK0",
+)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One successful answer: its status, the type the handler answers with (a dataclass
+    of the domain or a TypedDict; None for a body that is no JSON), and an example."""
+
+    status: int
+    shape: object
+    description: str
+    media_type: str = "application/json"
+    example: object = None
+    headers: tuple[Parameter, ...] = ()
+
+
+@dataclass(frozen=True)
+class Operation[Form: "BaseModel" = "BaseModel", Query: "BaseModel" = "BaseModel"]:
+    """The contract of one route. `errors`: the codes of its domain; infra/openapi.py adds
+    those every route of its kind can answer (a body's, a query's, the staff routes')."""
+
+    summary: str
+    answers: tuple[Answer, ...]
+    errors: tuple[str, ...] = ()
+    body: "type[Form] | None" = None
+    query: "type[Query] | None" = None
+    parameters: tuple[Parameter, ...] = ()
+    staff: bool = False
+    description: str = ""
+    # A request body as the booking page or the console sends it (German, made up).
+    example: dict[str, Any] | None = None
+
+    def __call__[Handler: Callable[..., Any]](self, handler: Handler) -> Handler:
+        setattr(handler, CONTRACT_ATTRIBUTE, self)
+        return handler
+
+    def form(self, app: "APIGatewayHttpResolver") -> Form:
+        """The request's JSON body checked as `body`, or the API's 4xx naming the field."""
+        from http_api import json_body
+        from terminbuchung.forms import parse
+
+        if self.body is None:
+            raise TypeError(f"{self.summary}: no body in the contract")
+        return parse(self.body, json_body(app))
+
+    def query_of(self, app: "APIGatewayHttpResolver") -> Query:
+        """The query string checked as `query`."""
+        from terminbuchung.forms import parse
+
+        if self.query is None:
+            raise TypeError(f"{self.summary}: no query in the contract")
+        return parse(self.query, app.current_event.query_string_parameters or {})
+
+
+def contract_of(handler: Callable[..., Any]) -> Operation[Any, Any] | None:
+    found = getattr(handler, CONTRACT_ATTRIBUTE, None)
+    return found if isinstance(found, Operation) else None
