@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from infra.local.api_reference import api_reference_file
 from infra.local.http_events import Answer, json_answer
 
 WEB_ROOT = Path(__file__).resolve().parents[2] / "web"
@@ -69,8 +70,10 @@ def content_security_policy(api_origin: str | None = None) -> str:
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=()"
 
 
-def static_file(path: str, root: Path = WEB_ROOT) -> tuple[bytes, str] | None:
+def static_file(path: str, root: Path = WEB_ROOT) -> tuple[bytes, str] | None:  # noqa: PLR0911
     """The body and content type for a URL path, or None when there is no such file."""
+    if root == WEB_ROOT and (reference := api_reference_file(path)) is not None:
+        return reference  # the API's contract and its reference (make openapi)
     relative = unquote(path).lstrip("/")
     if "\x00" in relative:
         return None
