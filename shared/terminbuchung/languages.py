@@ -26,17 +26,18 @@ GERMAN: Language = "de"
 class LanguageInfo:
     code: Language
     name: str  # in the language itself, as the page's switch names it
+    name_in_german: str  # for the office: the staff console, the e-mails' German line
     direction: Literal["ltr", "rtl"]
     # Whose CLDR data writes its dates: Leichte Sprache writes them as German does.
     locale: str
 
 
 LANGUAGES: tuple[LanguageInfo, ...] = (
-    LanguageInfo("de", "Deutsch", "ltr", "de_DE"),
-    LanguageInfo("de-x-ls", "Leichte Sprache", "ltr", "de_DE"),
-    LanguageInfo("en", "English", "ltr", "en_GB"),
-    LanguageInfo("uk", "Українська", "ltr", "uk_UA"),
-    LanguageInfo("ar", "العربية", "rtl", "ar"),
+    LanguageInfo("de", "Deutsch", "Deutsch", "ltr", "de_DE"),
+    LanguageInfo("de-x-ls", "Leichte Sprache", "Leichte Sprache", "ltr", "de_DE"),
+    LanguageInfo("en", "English", "Englisch", "ltr", "en_GB"),
+    LanguageInfo("uk", "Українська", "Ukrainisch", "ltr", "uk_UA"),
+    LanguageInfo("ar", "العربية", "Arabisch", "rtl", "ar"),
 )
 # The codes in the table's order; tests/unit/test_catalogues.py holds `Language` to them.
 CODES: tuple[Language, ...] = tuple(known.code for known in LANGUAGES)

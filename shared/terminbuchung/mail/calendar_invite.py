@@ -9,6 +9,7 @@ in any calendar, also across the days the clocks change.
 from datetime import UTC, date, datetime
 from typing import Literal
 
+from terminbuchung.clock import in_berlin
 from terminbuchung.mail.appointment import Appointment
 from terminbuchung.settings import read_settings
 
@@ -61,8 +62,8 @@ def calendar_invite(
     event.add("uid", event_uid(appointment.reference))
     event.add("sequence", appointment.moves + _SEQUENCE[method])
     event.add("dtstamp", now.astimezone(UTC))
-    event.add("dtstart", appointment.start)
-    event.add("dtend", appointment.end)
+    event.add("dtstart", in_berlin(appointment.start))
+    event.add("dtend", in_berlin(appointment.end))
     event.add("status", "CONFIRMED" if method == "REQUEST" else "CANCELLED")
     event.add("summary", summary)
     where = [appointment.location_name, appointment.address]

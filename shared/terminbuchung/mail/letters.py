@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from terminbuchung import languages
+from terminbuchung.clock import in_berlin
 from terminbuchung.config import SiteConfig
 from terminbuchung.languages import GERMAN, Language
 from terminbuchung.mail.appointment import Appointment
@@ -152,7 +153,7 @@ def _in_language(language: Language, reference: str, subject: str) -> dict[str, 
     office_line = None
     if language != languages.GERMAN:
         office_line = OFFICE_LINE.format(
-            subject=subject, reference=reference, language=described.name
+            subject=subject, reference=reference, language=described.name_in_german
         )
     rtl = described.direction == "rtl"
     return {
@@ -266,7 +267,7 @@ def _appointment_context(
     return {
         "name": appointment.citizen_name,
         "when": languages.date_and_time(language, appointment.start),
-        "date": languages.long_date(language, appointment.start.date()),
+        "date": languages.long_date(language, in_berlin(appointment.start).date()),
         "start_time": languages.clock_time(language, appointment.start),
         "end_time": languages.clock_time(language, appointment.end),
         "location_name": appointment.location_name,

@@ -87,4 +87,7 @@ def mime_message(
             params=dict(attachment.params),
             cte="base64",
         )
+    # The language the citizen booked in (BCP 47, e.g. de-x-ls); the office's line is German.
+    # Set last: making the message multipart moves every Content-* header into its parts.
+    message["Content-Language"] = letter.language
     return message.as_bytes()
