@@ -5,7 +5,8 @@ shared/Makefile (BuildMethod: makefile); `python -m infra.build_layer DIR` build
    Lambda's platform gets them (manylinux aarch64 wheels, CPython 3.13), by uv.
 2. Our own packages: terminbuchung, http_api and the site configurations.
 3. What no function imports is left out (LEFT_OUT, the SDK's service models but ours, the
-   holidays of every country but Germany): a smaller layer, a faster cold start.
+   holidays of every country but Germany, Babel's data of other languages than ours): a
+   smaller layer, a faster cold start.
 4. Bytecode for every module, so no cold start compiles a file: the hash of the source is
    recorded instead of its time (`unchecked-hash`: the layer is read-only, so the source can
    never change under its bytecode), file names are the ones Lambda sees (/opt/python), and
@@ -39,6 +40,9 @@ SDK_SERVICES = ("dynamodb", "ses", "sesv2", "secretsmanager", "scheduler", "sts"
 # Germany alone: Brandenburg's public holidays (schedule.public_holiday).
 HOLIDAY_COUNTRIES = {"germany": "Germany, DE, DEU"}
 HOLIDAY_LANGUAGES = ("de", "en_US")
+# Babel's CLDR data for the e-mails' languages (terminbuchung.languages: LanguageInfo.locale)
+# and the locales they inherit from; the other ~1,080 locales are 29 MB.
+BABEL_LOCALES = ("root", "de", "de_DE", "en", "en_001", "en_GB", "uk", "uk_UA", "ar")
 # Never imported at run time: type stubs, the holidays' ICS generator, markers for tools.
 LEFT_OUT = ("*.pyi", "py.typed", "wrapt-stubs", "__pycache__")
 
@@ -73,6 +77,9 @@ def leave_out_unused(target: Path) -> None:
         if service.is_dir() and service.name not in SDK_SERVICES:
             shutil.rmtree(service)
     _only_german_holidays(target / "holidays")
+    for data in (target / "babel" / "locale-data").glob("*.dat"):
+        if data.stem not in BABEL_LOCALES:
+            data.unlink()
 
 
 def _only_german_holidays(package: Path) -> None:
@@ -139,6 +146,21 @@ def check_holidays(target: Path) -> None:
     )  # fmt: skip
 
 
+def check_languages(target: Path) -> None:
+    """The pruned CLDR data still writes a date in each of the e-mails' languages."""
+    probe = (
+        "from datetime import UTC, datetime\n"
+        "from terminbuchung import languages\n"
+        "for code in languages.CODES:\n"
+        "    languages.date_and_time(code, datetime(2026, 12, 1, 9, tzinfo=UTC))\n"
+    )
+    subprocess.run(  # noqa: S603 - our own fixed arguments
+        [sys.executable, "-I", "-S", "-B", "-c", f"import sys; sys.path[:0] = "
+         f"[{str(target)!r}]\n{probe}"],
+        check=True,
+    )  # fmt: skip
+
+
 def build(artifacts: Path) -> Path:
     target = artifacts / "python"
     if target.exists():
@@ -148,6 +170,7 @@ def build(artifacts: Path) -> Path:
     copy_our_packages(target)
     leave_out_unused(target)
     check_holidays(target)
+    check_languages(target)
     precompile(target)
     fix_times(target)
     return target

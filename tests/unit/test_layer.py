@@ -106,5 +106,7 @@ def test_the_layer_is_precompiled_for_opt_python_and_pruned(built: tuple[Path, P
     assert models == set(build_layer.SDK_SERVICES)
     countries = {p.stem for p in (layer / "holidays" / "countries").glob("*.py")}
     assert countries == {"__init__", "germany"}
+    cldr = {p.stem for p in (layer / "babel" / "locale-data").glob("*.dat")}
+    assert cldr == set(build_layer.BABEL_LOCALES)
     assert not list(layer.rglob("*.pyi"))
     assert not (layer / "bin").exists()
