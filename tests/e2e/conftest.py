@@ -140,9 +140,10 @@ def browser_errors() -> BrowserErrors:
 
 
 def new_context(browser: Browser, width: int, **options: Any) -> BrowserContext:
+    # A German browser unless a test says otherwise (the page proposes the browser's language).
+    options.setdefault("locale", "de-DE")
     return browser.new_context(
         viewport={"width": width, "height": 900},
-        locale="de-DE",
         accept_downloads=True,
         **options,
     )

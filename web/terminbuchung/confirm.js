@@ -9,7 +9,7 @@ import { api } from "./api.js";
 import { calendarLink } from "./calendar.js";
 import { formatTime } from "./dates.js";
 import { add, el } from "./dom.js";
-import { t, tNodes } from "./i18n.js";
+import { ltr, t, tNodes } from "./i18n.js";
 import {
   announce,
   buttonRow,
@@ -38,14 +38,10 @@ export function showPending(answer, appointment, where, correct) {
       el(
         "p",
         {},
-        tNodes(
-          "pending.sent",
-          {
-            email: el("strong", { class: "tb-break", "data-tb-masked-email": "" }, answer.email),
-            time: el("strong", { "data-tb-confirm-by": "" }, until),
-          },
-          el
-        )
+        tNodes("pending.sent", {
+          email: ltr("strong", { class: "tb-break", "data-tb-masked-email": "" }, answer.email),
+          time: el("strong", { "data-tb-confirm-by": "" }, until),
+        })
       ),
       el("p", {}, t("pending.open"))
     ),
@@ -131,11 +127,9 @@ function showConfirmed(booking, link) {
       el(
         "p",
         {},
-        tNodes(
-          "confirm.thanks",
-          { reference: el("strong", { class: "tb-reference", "data-tb-reference": "" }, booking.reference) },
-          el
-        )
+        tNodes("confirm.thanks", {
+          reference: ltr("strong", { class: "tb-reference", "data-tb-reference": "" }, booking.reference),
+        })
       ),
       el("p", {}, t("confirm.calendarMail"))
     ),

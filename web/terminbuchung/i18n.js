@@ -15,6 +15,8 @@ export const LANGUAGES = [
   { code: "ar", name: "العربية", dir: "rtl", formats: "ar" },
 ];
 
+import { el } from "./dom.js";
+
 export const SOURCE_LANGUAGE = "de";
 const STORAGE_KEY = "terminbuchung-language";
 const OFFERED_KEY = "terminbuchung-language-offered";
@@ -124,7 +126,7 @@ export function t(key, values) {
 
 // A text with parts that are elements (a link, a bold word): {name} takes the node in
 // `values`, **…** becomes <strong>. For the hints of the reference page and the like.
-export function tNodes(key, values, el) {
+export function tNodes(key, values) {
   const text = t(key, Object.fromEntries(Object.keys(values || {}).map(function (name) {
     return [name, "\u0000" + name + "\u0000"];
   })));
@@ -138,6 +140,22 @@ export function tNodes(key, values, el) {
     nodes.push(index % 2 === 1 ? el("strong", {}, ...pieces) : pieces);
   });
   return nodes.flat();
+}
+
+// A text of the site's configuration (a service centre's name and address, a service, what
+// to bring, phone hours): written in German only, and marked so, left to right, on a page
+// in another language (screen readers then read it as German).
+export function siteText(text) {
+  if (current.code.split("-")[0] === SOURCE_LANGUAGE || text === null || text === undefined || text === "") {
+    return text;
+  }
+  return el("span", { lang: "de", dir: "ltr" }, text);
+}
+
+// Phone numbers, e-mail addresses and booking numbers: left to right in every language, or
+// right to left "03301 601-5500" would show its groups in reverse.
+export function ltr(tag, attributes, text) {
+  return el(tag, Object.assign({ dir: "ltr" }, attributes), text);
 }
 
 // One of two texts by a number: key + ".one" for 1 (no number in it), else key + ".other"

@@ -87,7 +87,7 @@ export function translatePage(root) {
     element.querySelectorAll("[data-tb-part]").forEach(function (part) {
       parts[part.getAttribute("data-tb-part")] = part;
     });
-    element.replaceChildren(...tNodes(element.getAttribute("data-tb-text"), parts, el));
+    element.replaceChildren(...tNodes(element.getAttribute("data-tb-text"), parts));
   });
   // The reference page is about the booking only: the document speaks the widget's language
   // (its header and footer say lang="de" themselves).

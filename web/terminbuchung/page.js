@@ -4,7 +4,7 @@
 
 import { useApi } from "./api.js";
 import { add, el, uniqueId } from "./dom.js";
-import { language, t, tNodes } from "./i18n.js";
+import { language, ltr, siteText, t, tNodes } from "./i18n.js";
 
 // --- the element the county puts on its page, and its settings ---
 
@@ -178,17 +178,16 @@ export function contactBlock() {
       el(
         "li",
         {},
-        tNodes(
-          "contact.phone",
-          // The office's number and hours stay as the site configures them (German).
-          { phone: el("a", { href: telephone }, contact.phone), hours: contact.phone_hours },
-          el
-        )
+        // The office's number and hours stay as the site configures them (German).
+        tNodes("contact.phone", {
+          phone: ltr("a", { href: telephone }, contact.phone),
+          hours: siteText(contact.phone_hours),
+        })
       ),
       el(
         "li",
         {},
-        tNodes("contact.email", { email: el("a", { href: "mailto:" + contact.email }, contact.email) }, el)
+        tNodes("contact.email", { email: ltr("a", { href: "mailto:" + contact.email }, contact.email) })
       )
     )
   );

@@ -2,7 +2,7 @@
 
 import { calendarLink } from "./calendar.js";
 import { add, el } from "./dom.js";
-import { t, tNodes } from "./i18n.js";
+import { ltr, t, tNodes } from "./i18n.js";
 import { announce, buttonRow, notice, show, state, view } from "./page.js";
 import { bookingSummary, whatToBring } from "./summary.js";
 
@@ -16,20 +16,16 @@ export function showConfirmation() {
       el(
         "p",
         {},
-        tNodes(
-          "confirmation.reference",
-          { reference: el("strong", { class: "tb-reference", "data-tb-reference": "" }, booking.reference) },
-          el
-        )
+        tNodes("confirmation.reference", {
+          reference: ltr("strong", { class: "tb-reference", "data-tb-reference": "" }, booking.reference),
+        })
       ),
       el(
         "p",
         {},
-        tNodes(
-          "confirmation.mailSent",
-          { email: el("strong", { class: "tb-break" }, booking.email) },
-          el
-        )
+        tNodes("confirmation.mailSent", {
+          email: ltr("strong", { class: "tb-break" }, booking.email),
+        })
       )
     ),
     bookingSummary(booking, booking.location, booking.service),

@@ -5,7 +5,7 @@ import { api } from "./api.js";
 import { dayChoices, slotsByDay } from "./choices.js";
 import { formatDay, formatTime } from "./dates.js";
 import { add, el } from "./dom.js";
-import { t, tCount } from "./i18n.js";
+import { siteText, t, tCount } from "./i18n.js";
 import {
   announce,
   buttonRow,
@@ -59,7 +59,7 @@ export function loadDays(message) {
 
 function chosenSummary() {
   return summaryList([
-    [t("summary.location"), state.location.name + ", " + state.location.address],
+    [t("summary.location"), siteText(state.location.name + ", " + state.location.address)],
     [t("summary.service"), serviceWithDuration(state.service)],
   ]);
 }

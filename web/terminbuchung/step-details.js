@@ -98,17 +98,13 @@ export function showDetails() {
     ? el(
         "p",
         { class: "tb-hint-text" },
-        tNodes(
-          "details.privacy",
-          {
-            link: el(
-              "a",
-              { href: config.privacyUrl, target: "_blank", rel: "noopener" },
-              t("details.privacyLink")
-            ),
-          },
-          el
-        )
+        tNodes("details.privacy", {
+          link: el(
+            "a",
+            { href: config.privacyUrl, target: "_blank", rel: "noopener" },
+            t("details.privacyLink")
+          ),
+        })
       )
     : null;
   fields.consent = checkboxField({

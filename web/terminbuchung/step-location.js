@@ -3,7 +3,7 @@
 
 import { api } from "./api.js";
 import { add, el } from "./dom.js";
-import { t } from "./i18n.js";
+import { siteText, t } from "./i18n.js";
 import {
   buttonRow,
   contactBlock,
@@ -52,7 +52,7 @@ export function showLocations() {
     legend: t("location.legend"),
     selected: state.location && state.location.id,
     choices: state.locations.map(function (location) {
-      return { value: location.id, label: location.name, hint: location.address };
+      return { value: location.id, label: siteText(location.name), hint: siteText(location.address) };
     }),
   });
   const form = el("form", { novalidate: true, class: "tb-form" }, group.element);

@@ -1,7 +1,7 @@
 // Step 2: the service (Anliegen), skipped when the location offers only one.
 
 import { add, el } from "./dom.js";
-import { t } from "./i18n.js";
+import { siteText, t } from "./i18n.js";
 import {
   buttonRow,
   contactBlock,
@@ -42,7 +42,7 @@ export function showServices() {
     choices: state.location.services.map(function (service) {
       return {
         value: service.id,
-        label: service.name,
+        label: siteText(service.name),
         hint: t("service.duration", { minutes: service.duration_minutes }),
       };
     }),

@@ -2,7 +2,7 @@
 
 import { formatDay, formatTime } from "./dates.js";
 import { el, uniqueId } from "./dom.js";
-import { t } from "./i18n.js";
+import { ltr, siteText, t } from "./i18n.js";
 
 export function summaryList(rows) {
   return el(
@@ -17,9 +17,11 @@ export function summaryList(rows) {
 // The service centre: name and address, then how to get in and a plain link to the map
 // (OpenStreetMap, opened in this tab; no map is embedded), as the site configuration says.
 export function place(location) {
-  const nodes = [location.name + ", " + location.address];
+  const nodes = [siteText(location.name + ", " + location.address)];
   if (location.access_notes) {
-    nodes.push(el("span", { class: "tb-place-note", "data-tb-access-notes": "" }, location.access_notes));
+    nodes.push(
+      el("span", { class: "tb-place-note", "data-tb-access-notes": "" }, siteText(location.access_notes))
+    );
   }
   if (location.map_url) {
     nodes.push(
@@ -41,11 +43,11 @@ export function bookingSummary(booking, location, service) {
       t("summary.timeRange", { start: formatTime(booking.start), end: formatTime(booking.end) }),
     ],
     [t("summary.place"), location ? place(location) : booking.location],
-    [t("summary.service"), service ? service.name : booking.service],
+    [t("summary.service"), siteText(service ? service.name : booking.service)],
   ];
   if (booking.name) {
     rows.push([t("summary.name"), booking.name]);
-    rows.push([t("summary.reference"), booking.reference]);
+    rows.push([t("summary.reference"), ltr("span", {}, booking.reference)]);
   }
   return summaryList(rows);
 }
@@ -68,7 +70,7 @@ export function whatToBring(service) {
       "ul",
       {},
       service.what_to_bring.map(function (item) {
-        return el("li", {}, item);
+        return el("li", {}, siteText(item));
       })
     )
   );
