@@ -80,9 +80,11 @@ def at(time_of_day: str) -> str:
 # --- the API from outside ----------------------------------------------------------------
 
 
-def citizen_books(stack: Stack, start: str, name: str, email: str) -> str:
+def citizen_books(
+    stack: Stack, start: str, name: str, email: str, language: str | None = None
+) -> str:
     """A booking through the public API, as the booking page makes it (proof of work
-    included when the API asks for one); its reference."""
+    included when the API asks for one), in `language` if given; its reference."""
     body: dict[str, Any] = {
         "location": "oranienburg",
         "service": "beratung",
@@ -90,6 +92,8 @@ def citizen_books(stack: Stack, start: str, name: str, email: str) -> str:
         "name": name,
         "email": email,
     }
+    if language:
+        body["language"] = language
     puzzle = requests.get(f"{stack.url}/challenge", timeout=10)
     if puzzle.status_code == 200:
         body["altcha"] = solve(puzzle.json())

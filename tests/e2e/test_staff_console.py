@@ -309,6 +309,65 @@ def test_booking_for_a_caller_without_an_e_mail_address(
         expect(booking_item(page, reference)).to_contain_text("telefonisch")
 
 
+# --- the citizen's language (issue 15) --------------------------------------------------------
+
+
+def test_staff_see_each_citizen_s_language_in_the_day_list_and_in_print(
+    browser: Browser, browser_errors: BrowserErrors, stack: Stack
+) -> None:
+    arabic = citizen_books(stack, at("14:00"), "Amal Haddad", unique_email("amal"), "ar")
+    german = citizen_books(stack, at("14:00"), "Gerd Gruber", unique_email("gerd"))
+
+    with console(browser, browser_errors, stack) as page:
+        sign_in(page)
+        open_day(page)
+
+        # Another language stands out, so staff can arrange an interpreter.
+        expect(booking_item(page, arabic).locator("strong[data-st-language='ar']")).to_have_text(
+            "Arabisch – E-Mails in dieser Sprache"
+        )
+        expect(booking_item(page, german).locator("[data-st-language='de']")).to_have_text(
+            "Deutsch"
+        )
+        axe_clean(page, "staff-day-languages")
+        page.emulate_media(media="print")
+        row = page.locator("table.st-print-table tbody tr", has_text=arabic)
+        expect(row.locator("td").nth(7)).to_have_text("Arabisch")
+        expect(page.locator("table.st-print-table th").nth(7)).to_have_text("Sprache")
+        screenshot(page, "staff-day-print-languages")
+
+
+def test_booking_for_a_caller_in_ukrainian_mails_in_ukrainian(
+    browser: Browser, browser_errors: BrowserErrors, stack: Stack
+) -> None:
+    address = unique_email("oksana")
+    with console(browser, browser_errors, stack) as page:
+        sign_in(page)
+        page.get_by_role("link", name="Termin für Anrufende").click()
+        expect(page.get_by_label("Sprache")).to_have_value("de")
+        expect(page.get_by_label("Sprache").locator("option")).to_have_text(
+            ["Deutsch", "Leichte Sprache", "Englisch", "Ukrainisch", "Arabisch"]
+        )
+        page.get_by_label(re.compile(r"^14:30 Uhr")).check()
+        page.get_by_label("Name").fill("Oksana Koval")
+        page.get_by_label("Telefon").fill("03301 456789")
+        page.get_by_label("E-Mail-Adresse").fill(address)
+        page.get_by_label("Sprache").select_option("uk")
+        axe_clean(page, "staff-caller-language")
+        page.get_by_role("button", name="Termin buchen").click()
+
+        large = page.locator("[data-st-reference-large]")
+        expect(large).to_be_visible()
+        reference = large.inner_text().strip()
+        assert appointment(stack, reference)["language"] == "uk"
+        mail = mail_to(stack, address, "Ваш прийом")
+        assert "Добрий день, Oksana Koval!" in mail["text"]
+        assert f"Buchungsnummer {reference} – Text in: Ukrainisch" in " ".join(mail["text"].split())
+
+        page.get_by_role("link", name="Tagesliste").click()
+        expect(booking_item(page, reference)).to_contain_text("Ukrainisch")
+
+
 # --- closures --------------------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ import { heading } from "./shell.js";
 import { staff } from "./api.js";
 import { formatTime, longDay, today, isDay } from "./dates.js";
 import { spell, germanSpelling, natoSpelling } from "./spelling.js";
-import { serviceName } from "./words.js";
+import { serviceName, LANGUAGES } from "./words.js";
 
 export function callerView(frame, member) {
   let disposed = false;
@@ -28,10 +28,15 @@ export function callerView(frame, member) {
     hint: "Nur wenn die anrufende Person eine angibt: dann bekommt sie die Bestätigung per E-Mail." });
   const household = field({ name: "household_number", label: "Nummer der Bedarfsgemeinschaft", autocomplete: "off" });
   const remarks = field({ name: "remarks", label: "Bemerkung", control: el("textarea", { rows: "2", maxlength: "500" }) });
+  const language = field({ name: "language", label: "Sprache", required: true,
+    hint: "In dieser Sprache gehen die E-Mails hinaus; die Tagesliste zeigt sie (Dolmetschen).",
+    control: el("select", null, Object.keys(LANGUAGES).map(function (code) {
+      return el("option", { value: code }, LANGUAGES[code]);
+    })) });
   const submit = el("button", { type: "submit", class: "st-button" }, "Termin buchen");
   const form = el("form", { class: "st-form", novalidate: true, "aria-labelledby": "st-caller-title" },
     places.length > 1 ? location.wrapper : null, service.wrapper, dayField.wrapper, times,
-    name.wrapper, phone.wrapper, email.wrapper, household.wrapper, remarks.wrapper,
+    name.wrapper, phone.wrapper, email.wrapper, household.wrapper, remarks.wrapper, language.wrapper,
     el("div", { class: "st-actions" }, submit));
   const title = heading("Termin für Anrufende");
   title.id = "st-caller-title";
@@ -114,6 +119,7 @@ export function callerView(frame, member) {
       email: email.control.value.trim(),
       household_number: household.control.value.trim(),
       remarks: remarks.control.value.trim(),
+      language: language.control.value,
     };
     for (const [key, input] of [["name", name], ["phone", phone]]) {
       if (!body[key]) {

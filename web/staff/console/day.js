@@ -7,7 +7,7 @@ import { el, field, showFieldError, clearFieldErrors } from "./dom.js";
 import { heading } from "./shell.js";
 import { staff } from "./api.js";
 import { formatTime, longDay, addDays, today, berlinHour, isDay } from "./dates.js";
-import { STATUS, VIA, EMAIL_STATUS, serviceName, locationOf } from "./words.js";
+import { STATUS, VIA, EMAIL_STATUS, serviceName, locationOf, languageName } from "./words.js";
 
 const REFRESH_MS = 30000;
 const NOON = 12;
@@ -193,6 +193,7 @@ export function dayView(frame, member, locationId, day) {
       ["E-Mail", a.email || "–"],
       ["Nummer der Bedarfsgemeinschaft", a.household_number || "–"],
       ["Bemerkung", a.remarks || "–"],
+      ["Sprache", language(a)],
       ["Gebucht", VIA[a.booked_via] || a.booked_via],
       ["Status", state(a)],
     ];
@@ -209,6 +210,14 @@ export function dayView(frame, member, locationId, day) {
         return el("div", null, el("dt", null, pair[0]), el("dd", null, pair[1]));
       })),
       actions(a));
+  }
+
+  // Another language than German stands out: staff may need to arrange an interpreter.
+  function language(a) {
+    const name = languageName(a.language);
+    return a.language && a.language !== "de"
+      ? el("strong", { "data-st-language": a.language }, name + " – E-Mails in dieser Sprache")
+      : el("span", { "data-st-language": a.language || "de" }, name);
   }
 
   function state(a) {
@@ -320,12 +329,12 @@ export function dayView(frame, member, locationId, day) {
 
   function printTable(rows) {
     return el("table", { class: "st-print-only st-print-table" },
-      el("thead", null, el("tr", null, ["Zeit", "Name", "Anliegen", "Nummer", "Telefon", "BG-Nummer", "Bemerkung", "Gebucht", "Status"].map(function (text) {
+      el("thead", null, el("tr", null, ["Zeit", "Name", "Anliegen", "Nummer", "Telefon", "BG-Nummer", "Bemerkung", "Sprache", "Gebucht", "Status"].map(function (text) {
         return el("th", { scope: "col" }, text);
       }))),
       el("tbody", null, rows.map(function (a) {
         return el("tr", null, [formatTime(a.start), a.name, serviceName(location, a.service), a.reference, a.phone || "", a.household_number || "",
-          a.remarks || "", VIA[a.booked_via] || a.booked_via, state(a)].map(function (text) {
+          a.remarks || "", languageName(a.language), VIA[a.booked_via] || a.booked_via, state(a)].map(function (text) {
           return el("td", null, text);
         }));
       })));

@@ -17,6 +17,20 @@ export const EMAIL_STATUS = {
   rejected: "E-Mail abgewiesen: Der Versand an diese Adresse wurde abgelehnt.",
 };
 
+// The languages a citizen can book in (the server's list: shared/terminbuchung/languages.py),
+// by their German names. Staff arrange an interpreter by it; the e-mails go out in it.
+export const LANGUAGES = {
+  de: "Deutsch",
+  "de-x-ls": "Leichte Sprache",
+  en: "Englisch",
+  uk: "Ukrainisch",
+  ar: "Arabisch",
+};
+
+export function languageName(code) {
+  return LANGUAGES[code] || code || LANGUAGES.de;
+}
+
 export const VIA = {
   online: "online",
   phone: "telefonisch",
