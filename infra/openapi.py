@@ -240,6 +240,8 @@ def _answers(answers: tuple[Answer, ...], refs: Refs) -> dict[str, Any]:
         if answer.example is not None:
             media["example"] = answer.example
         response["content"][answer.media_type] = media
+        if answer.links:
+            response["links"] = answer.links
         if answer.headers:
             response["headers"] = {
                 h.name: {"description": h.description, "schema": h.schema} for h in answer.headers

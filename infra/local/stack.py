@@ -387,6 +387,14 @@ def make_handler(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
 
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_HEAD = _handle
 
+        def __getattr__(self, name: str) -> Any:
+            # Any other method (TRACE, QUERY, ...) reaches the routes too, as API Gateway's
+            # $default route takes any method; http.server alone answered an HTML 501
+            # (found by schemathesis).
+            if name.startswith("do_"):
+                return self._handle
+            raise AttributeError(name)
+
         def log_message(self, format: str, *args: Any) -> None:
             pass  # one line per request is printed by _handle, without client addresses
 

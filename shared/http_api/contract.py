@@ -58,6 +58,40 @@ class Answer:
     media_type: str = "application/json"
     example: object = None
     headers: tuple[Parameter, ...] = ()
+    # OpenAPI links: the operations the answer's values lead to (a client's next step; the
+    # fuzzer's stateful sequences, e.g. book, show, cancel).
+    links: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def links_to_the_booking(reference: str, token: str) -> dict[str, dict[str, Any]]:
+    """What a citizen can do next with a booking's `reference` and `token` (runtime
+    expressions such as "$response.body#/reference")."""
+    by_header = {"path.reference": reference, "header.X-Booking-Token": token}
+    with_body = {"parameters": {"path.reference": reference}, "requestBody": {"token": token}}
+    return {
+        "show": {"operationId": "show_booking", "parameters": by_header},
+        "calendar": {"operationId": "calendar_file", "parameters": by_header},
+        "confirm": {"operationId": "confirm_booking", **with_body},
+        "reschedule": {"operationId": "reschedule_booking", **with_body},
+        "cancel": {"operationId": "cancel_booking", **with_body},
+    }
+
+
+def links_for_the_office(reference: str) -> dict[str, dict[str, Any]]:
+    """What the office can do next with a booking's `reference`."""
+    operations = (
+        "booking",
+        "check_in",
+        "undo_check_in",
+        "no_show",
+        "undo_no_show",
+        "resend",
+        "cancel_by_office",
+    )
+    return {
+        operation: {"operationId": operation, "parameters": {"path.reference": reference}}
+        for operation in operations
+    }
 
 
 @dataclass(frozen=True)
