@@ -384,10 +384,13 @@ def _path_variables(path: str) -> Iterator[str]:
 
 
 def _resolved(schema: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
-    """`schema` with its $refs replaced by the components they name (the error shape is
-    copied into every answer, each with the codes of its operation and status)."""
+    """`schema` with its $refs replaced by the components they name, without titles (the
+    error shape is copied into every answer, each with the codes of its operation and
+    status)."""
     if "$ref" in schema:
         return _resolved(components[schema["$ref"].removeprefix(SCHEMAS)], components)
+    # Without pydantic's titles: a client generator names each copy by its operation and
+    # status instead of giving them all one name (with different codes).
     return {
         key: _resolved(value, components)
         if isinstance(value, dict)
@@ -395,6 +398,7 @@ def _resolved(schema: dict[str, Any], components: dict[str, Any]) -> dict[str, A
         if isinstance(value, list)
         else value
         for key, value in schema.items()
+        if key != "title"
     }
 
 
