@@ -156,7 +156,10 @@ def _error_examples(codes: list[str]) -> dict[str, Any]:
     while pending:
         kind = pending.pop()
         pending.extend(kind.__subclasses__())
-        messages.setdefault(kind.code, kind.message)
+        try:
+            messages.setdefault(kind.code, kind().message)
+        except (TypeError, LookupError):
+            continue  # needs details to say anything, or has no text of its own: no example
     return {
         code: {
             "summary": code,
