@@ -2,7 +2,7 @@
 
 from dataclasses import asdict
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
 
@@ -14,9 +14,10 @@ from terminbuchung.config import site_config
 from terminbuchung.forms import BookingForm
 from terminbuchung.proof_of_work import challenge_key
 from terminbuchung.references import token_keys
+from terminbuchung.tracing import lambda_tracer
 
 logger = Logger()
-tracer = Tracer()
+tracer = lambda_tracer()
 metrics = Metrics()
 app = create_api(logger)
 

@@ -2,7 +2,7 @@
 
 from dataclasses import asdict
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
 
@@ -11,9 +11,10 @@ from http_api.contract import Answer, Operation
 from terminbuchung import bookings, clock
 from terminbuchung.forms import CancelForm
 from terminbuchung.references import token_keys
+from terminbuchung.tracing import lambda_tracer
 
 logger = Logger()
-tracer = Tracer()
+tracer = lambda_tracer()
 metrics = Metrics()
 app = create_api(logger)
 

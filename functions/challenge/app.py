@@ -5,7 +5,7 @@ No table access: the puzzle is signed, so checking a solution needs no stored st
 
 from typing import TypedDict
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 
 from http_api import create_api, entry_point, respond
@@ -13,9 +13,10 @@ from http_api.contract import Answer, Operation
 from terminbuchung import clock
 from terminbuchung.config import site_config
 from terminbuchung.proof_of_work import challenge_key, new_challenge
+from terminbuchung.tracing import lambda_tracer
 
 logger = Logger()
-tracer = Tracer()
+tracer = lambda_tracer()
 app = create_api(logger)
 
 

@@ -3,7 +3,7 @@ token from the e-mail's link; from then on the booking counts."""
 
 from dataclasses import asdict
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 
 from http_api import create_api, entry_point, respond
@@ -11,9 +11,10 @@ from http_api.contract import Answer, Operation
 from terminbuchung import bookings, clock
 from terminbuchung.forms import ConfirmForm
 from terminbuchung.references import token_keys
+from terminbuchung.tracing import lambda_tracer
 
 logger = Logger()
-tracer = Tracer()
+tracer = lambda_tracer()
 app = create_api(logger)
 
 CONFIRM = Operation(

@@ -7,14 +7,15 @@ booking's time fails, and Scheduler retries it.
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from terminbuchung import clock
 from terminbuchung.holds import expire_hold
+from terminbuchung.tracing import lambda_tracer
 
 logger = Logger()
-tracer = Tracer()
+tracer = lambda_tracer()
 
 
 @logger.inject_lambda_context(clear_state=True)

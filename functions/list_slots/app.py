@@ -2,7 +2,7 @@
 
 from typing import NotRequired, TypedDict
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 
 from http_api import create_api, entry_point, respond
@@ -10,9 +10,10 @@ from http_api.contract import Answer, Operation
 from terminbuchung import clock, offers
 from terminbuchung.config import site_config
 from terminbuchung.forms import SlotQuery
+from terminbuchung.tracing import lambda_tracer
 
 logger = Logger()
-tracer = Tracer()
+tracer = lambda_tracer()
 app = create_api(logger)
 
 

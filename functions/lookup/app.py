@@ -3,7 +3,7 @@ go to that address by e-mail; the answer is the same for every address."""
 
 from typing import TypedDict
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 
 from http_api import create_api, entry_point, respond
@@ -12,9 +12,10 @@ from terminbuchung import clock, notices
 from terminbuchung.forms import LookupForm
 from terminbuchung.proof_of_work import challenge_key
 from terminbuchung.references import token_keys
+from terminbuchung.tracing import lambda_tracer
 
 logger = Logger()
-tracer = Tracer()
+tracer = lambda_tracer()
 app = create_api(logger)
 
 

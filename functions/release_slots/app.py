@@ -7,16 +7,17 @@ configuration alone decide it, and a missed or failed run is made good an hour l
 import time
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer, single_metric
+from aws_lambda_powertools import Logger, Metrics, single_metric
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from terminbuchung import clock
 from terminbuchung.config import site_config
 from terminbuchung.release import release_slots
+from terminbuchung.tracing import lambda_tracer
 
 logger = Logger()
-tracer = Tracer()
+tracer = lambda_tracer()
 metrics = Metrics()
 
 

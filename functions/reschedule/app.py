@@ -4,7 +4,7 @@ time with the token from the e-mail, in one step (the old one stays until the ne
 
 from dataclasses import asdict
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
 
@@ -17,9 +17,10 @@ from terminbuchung.forms import RescheduleForm
 from terminbuchung.proof_of_work import challenge_key
 from terminbuchung.references import token_keys
 from terminbuchung.reschedule import Moved, reschedule
+from terminbuchung.tracing import lambda_tracer
 
 logger = Logger()
-tracer = Tracer()
+tracer = lambda_tracer()
 metrics = Metrics()
 app = create_api(logger)
 

@@ -8,7 +8,7 @@ terminbuchung.mail.delivery).
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
@@ -34,9 +34,10 @@ from terminbuchung.mail.notices import deliver_notice
 from terminbuchung.table import BookingItem
 from terminbuchung.table.items import NoticeItem
 from terminbuchung.table.keys import BOOKING_PREFIX, NOTICE_PREFIX
+from terminbuchung.tracing import lambda_tracer
 
 logger = Logger()
-tracer = Tracer()
+tracer = lambda_tracer()
 metrics = Metrics()
 # All records failing is reported like a partial failure: no exception text reaches the log.
 processor = BatchProcessor(EventType.DynamoDBStreams, raise_on_entire_batch_failure=False)

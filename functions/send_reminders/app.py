@@ -6,16 +6,17 @@ one-time schedule failed (terminbuchung.holds.sweep).
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from terminbuchung.holds import sweep
 from terminbuchung.mail.delivery import sending_for
 from terminbuchung.mail.reminders import send_reminders
+from terminbuchung.tracing import lambda_tracer
 
 logger = Logger()
-tracer = Tracer()
+tracer = lambda_tracer()
 metrics = Metrics()
 
 

@@ -4,7 +4,7 @@ GET /bookings/{reference}/calendar.ics: the same booking as a calendar file, for
 
 from dataclasses import asdict
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 
 from http_api import create_api, entry_point, respond
@@ -13,9 +13,10 @@ from terminbuchung import bookings, clock
 from terminbuchung.config import site_config
 from terminbuchung.mail.calendar_invite import organizer_address
 from terminbuchung.references import token_keys
+from terminbuchung.tracing import lambda_tracer
 
 logger = Logger()
-tracer = Tracer()
+tracer = lambda_tracer()
 app = create_api(logger)
 
 

@@ -4,7 +4,7 @@
 
 from dataclasses import asdict
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
 
@@ -15,9 +15,10 @@ from terminbuchung import bookings, clock, office
 from terminbuchung.config import site_config
 from terminbuchung.forms import OfficeCancelForm, PhoneBookingForm
 from terminbuchung.references import token_keys
+from terminbuchung.tracing import lambda_tracer
 
 logger = Logger()
-tracer = Tracer()
+tracer = lambda_tracer()
 metrics = Metrics()
 app = create_api(logger)
 

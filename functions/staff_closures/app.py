@@ -6,7 +6,7 @@ The same use case as `python -m infra.ops close/reopen`, which keep working."""
 from dataclasses import asdict
 from typing import TypedDict
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 
 from http_api import create_api, entry_point, respond
@@ -15,9 +15,10 @@ from http_api.staff import staff_member
 from terminbuchung import clock, office
 from terminbuchung.config import site_config
 from terminbuchung.forms import ClosureForm, parse_day
+from terminbuchung.tracing import lambda_tracer
 
 logger = Logger()
-tracer = Tracer()
+tracer = lambda_tracer()
 app = create_api(logger)
 
 

@@ -4,7 +4,7 @@ GET /staff/bookings/{reference} (one booking with its history). Read-only."""
 from dataclasses import asdict
 from typing import TypedDict
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 
 from http_api import create_api, entry_point, respond
@@ -13,9 +13,10 @@ from http_api.staff import staff_member
 from terminbuchung import office
 from terminbuchung.config import site_config
 from terminbuchung.forms import parse_day
+from terminbuchung.tracing import lambda_tracer
 
 logger = Logger()
-tracer = Tracer()
+tracer = lambda_tracer()
 app = create_api(logger)
 
 DAY = Operation(

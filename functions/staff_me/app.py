@@ -6,16 +6,17 @@ StaffAuthorizer before this runs) and the site configuration; no table access.
 
 from typing import TypedDict
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 
 from http_api import create_api, entry_point, respond
 from http_api.contract import Answer, Operation
 from http_api.staff import staff_member
 from terminbuchung.config import SiteConfig, site_config
+from terminbuchung.tracing import lambda_tracer
 
 logger = Logger()
-tracer = Tracer()
+tracer = lambda_tracer()
 app = create_api(logger)
 
 

@@ -7,7 +7,7 @@ bookings' personal data.
 
 from typing import NotRequired, TypedDict
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 
 from http_api import create_api, entry_point, respond
@@ -16,9 +16,10 @@ from http_api.negotiation import preferred_type
 from http_api.staff import staff_member
 from terminbuchung import clock, evaluation
 from terminbuchung.config import site_config
+from terminbuchung.tracing import lambda_tracer
 
 logger = Logger()
-tracer = Tracer()
+tracer = lambda_tracer()
 app = create_api(logger)
 
 CSV = "text/csv"
