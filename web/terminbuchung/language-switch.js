@@ -89,11 +89,10 @@ export function translatePage(root) {
     });
     element.replaceChildren(...tNodes(element.getAttribute("data-tb-text"), parts));
   });
-  // The reference page is about the booking only: the document speaks the widget's language
-  // (its header and footer say lang="de" themselves).
-  const page = document.documentElement;
-  if (page.hasAttribute("data-tb-page")) {
-    page.setAttribute("lang", language().code);
-    page.setAttribute("dir", language().dir);
+  // The reference page (<body data-tb-page>) is about the booking only: the document speaks
+  // the widget's language (its header and footer say lang="de" themselves).
+  if (document.body && document.body.hasAttribute("data-tb-page")) {
+    document.documentElement.setAttribute("lang", language().code);
+    document.documentElement.setAttribute("dir", language().dir);
   }
 }
