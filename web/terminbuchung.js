@@ -50,16 +50,15 @@ if (root) {
     );
   }
   if (ready) {
-    open(root);
+    openWidget(root);
   }
 }
 
-function open(root) {
+function openWidget(root) {
   translatePage(document);
   mount(root);
-  const languages = languageSwitch();
-  root.prepend(languages);
-  proposeBrowserLanguage(languages);
+  root.prepend(languageSwitch());
+  proposeBrowserLanguage();
   // "Link verloren?": below every view, so a citizen who lost the e-mail finds it at once.
   root.appendChild(lookupOffer(start));
   rememberSteps(root);

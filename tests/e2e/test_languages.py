@@ -21,7 +21,14 @@ from tests.e2e.conftest import (
     open_page,
     screenshot,
 )
-from tests.e2e.helpers import REFERENCE, book, free_slots, show_booking, unique_email
+from tests.e2e.helpers import (
+    REFERENCE,
+    book,
+    free_slots,
+    show_booking,
+    try_booking,
+    unique_email,
+)
 
 # The switch's links as the citizen reads them: code, name in itself, direction.
 LANGUAGES = [
@@ -409,6 +416,41 @@ def test_the_e_mail_link_keeps_working_in_another_language(page: Page, site_url:
     screenshot(page, "ar-5-termin")
 
 
+def test_the_e_mail_link_proposes_the_booking_s_language(
+    browser: Browser, browser_errors: BrowserErrors, site_url: str
+) -> None:
+    """Booked in Arabic, the e-mail's link opened in a new browser: German until the citizen
+    follows the one link offered in Arabic."""
+    start = free_slots(site_url)[9]["start"]
+    answer = try_booking(
+        site_url,
+        {
+            "location": "oranienburg",
+            "service": "beratung",
+            "start": start,
+            "name": "Samir Haddad",
+            "email": unique_email("sprache-vorschlag"),
+            "language": "ar",
+        },
+    )
+    assert answer.status_code == 201, answer.text
+    reference, token = answer.json()["reference"], answer.json()["cancel_token"]
+    with open_page(browser, browser_errors, 360) as page:
+        page.goto(f"{site_url}/#reference={reference}&token={token}")
+        step(page, "Ihr Termin")
+        expect_language(page, "de", "ltr")
+        offer = page.locator("[data-tb-language-offer] a")
+        expect(offer).to_have_text("هذه الصفحة باللغة العربية")
+        expect(offer).to_have_attribute("lang", "ar")
+        expect(offer).to_have_attribute("dir", "rtl")
+        axe_clean(page, "de: Ihr Termin, Vorschlag العربية")
+        offer.click()
+        expect_language(page, "ar", "rtl")
+        step(page, "موعدكم")
+        assert f"#reference={reference}&token={token}" in page.url
+        expect(page.locator("[data-tb-language-offer]")).to_have_count(0)
+
+
 def test_the_browser_language_is_proposed_once_never_switched(
     browser: Browser, browser_errors: BrowserErrors, site_url: str
 ) -> None:
@@ -445,6 +487,25 @@ def test_error_messages_in_the_language(far_page: Page, site_url: str) -> None:
     api_calls = [request for request in requests_seen if "/locations" in request.url]
     assert api_calls
     assert all(request.all_headers()["accept-language"] == "en" for request in api_calls)
+
+    # The API's own check of the address, answered in English at the field.
+    page.get_by_role("radio").nth(1).check()
+    page.get_by_role("button", name="Continue").click()
+    step(page, "Choose a time")
+    page.get_by_role("radio").nth(11).check()
+    page.get_by_role("button", name="Continue").click()
+    step(page, "Your details")
+    page.get_by_label("First name and surname").fill("Sam Example")
+    page.get_by_label("E-mail address", exact=True).fill("sam@example")
+    page.get_by_label("I agree").check()
+    with page.expect_response(lambda answer: answer.url.endswith("/bookings")) as booking:
+        page.get_by_role("button", name="Book appointment (binding)").click()
+    assert booking.value.status == 422
+    assert booking.value.request.all_headers()["accept-language"] == "en"
+    message = "Please enter a valid e-mail address, e.g. name@example.com."
+    expect(page.locator("#tb-field-email-error")).to_contain_text(message)
+    expect(page.locator("[data-tb-error-summary]")).to_contain_text(message)
+    axe_clean(page, "en: Your details, the API's error")
 
 
 # --- axe-core on every language, at a desktop's and a phone's width ----------------------

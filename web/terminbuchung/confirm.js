@@ -10,6 +10,7 @@ import { calendarLink } from "./calendar.js";
 import { formatTime } from "./dates.js";
 import { add, el } from "./dom.js";
 import { ltr, t, tNodes } from "./i18n.js";
+import { proposeBookingLanguage } from "./language-switch.js";
 import {
   announce,
   buttonRow,
@@ -111,6 +112,7 @@ function showConfirmed(booking, link) {
     manage(link); // cancelled since, say: the manage view says what it is
     return;
   }
+  proposeBookingLanguage(booking.language);
   const location = state.locations.find(function (candidate) {
     return candidate.id === booking.location;
   });

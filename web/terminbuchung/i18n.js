@@ -183,6 +183,17 @@ export function languageToPropose() {
   return wanted && wanted.code !== current.code ? wanted : null;
 }
 
+// The language a booking was made in (GET /bookings' `language`), when the e-mail's link
+// opens it in a tab that has chosen none: offered like the browser's, never switched to.
+export function bookingLanguageToPropose(code) {
+  const store = session();
+  const wanted = find(code);
+  if (!wanted || wanted.code === current.code || (store && store.getItem(STORAGE_KEY))) {
+    return null;
+  }
+  return wanted;
+}
+
 // The proposal's text in the proposed language itself (its own catalogue's language.offer).
 export async function offerText(proposed) {
   const catalogue = await fetchCatalogue(proposed.code);

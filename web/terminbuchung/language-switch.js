@@ -7,7 +7,15 @@
 // (index.html: the heading and "Gut zu wissen"), and the browser's language, proposed once.
 
 import { el } from "./dom.js";
-import { LANGUAGES, language, languageToPropose, offerText, t, tNodes } from "./i18n.js";
+import {
+  LANGUAGES,
+  bookingLanguageToPropose,
+  language,
+  languageToPropose,
+  offerText,
+  t,
+  tNodes,
+} from "./i18n.js";
 
 // The address of the page in `code`: this page with ?lang=, its other parameters and the
 // fragment as they are at the moment of the click.
@@ -57,26 +65,50 @@ export function languageSwitch() {
   );
 }
 
-// The browser asks for a language the page has but does not show: one polite link in that
-// language, once in this tab; nothing switches without the citizen's click.
-export async function proposeBrowserLanguage(after) {
-  const proposed = languageToPropose();
-  if (!proposed) {
-    return;
-  }
+// A booking's own language goes before the browser's (both may be on their way at once).
+let bookingProposed = false;
+
+// One polite link in the proposed language, below the switch (one at a time); nothing
+// switches without the citizen's click.
+async function offer(proposed, forBooking) {
   let text;
   try {
     text = await offerText(proposed);
   } catch (unavailable) {
     return; // a proposal is no loss
   }
-  after.after(
+  const languages = document.querySelector("[data-tb-languages]");
+  if (!languages || (bookingProposed && !forBooking)) {
+    return;
+  }
+  const old = document.querySelector("[data-tb-language-offer]");
+  if (old) {
+    old.remove();
+  }
+  languages.after(
     el(
       "p",
       { class: "tb-language-offer", "data-tb-language-offer": "" },
       languageLink(proposed, {}, text)
     )
   );
+}
+
+// The browser asks for a language the page has but does not show: offered once in the tab.
+export function proposeBrowserLanguage() {
+  const proposed = languageToPropose();
+  if (proposed) {
+    offer(proposed, false);
+  }
+}
+
+// The e-mail's link opened a booking made in another language than the page shows.
+export function proposeBookingLanguage(code) {
+  const proposed = bookingLanguageToPropose(code);
+  if (proposed) {
+    bookingProposed = true;
+    offer(proposed, true);
+  }
 }
 
 // Elements of the page (the widget's own or the county's) with data-tb-text="<key>": their

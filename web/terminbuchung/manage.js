@@ -6,6 +6,7 @@ import { calendarLink } from "./calendar.js";
 import { formatWhen } from "./dates.js";
 import { add, el, uniqueId } from "./dom.js";
 import { t } from "./i18n.js";
+import { proposeBookingLanguage } from "./language-switch.js";
 import {
   announce,
   buttonRow,
@@ -119,6 +120,7 @@ function describeBooking(booking) {
 }
 
 function showBooking(booking, link) {
+  proposeBookingLanguage(booking.language);
   const known = describeBooking(booking);
   const confirmed = booking.status === "confirmed";
   const begun = new Date(booking.start).getTime() <= Date.now();
