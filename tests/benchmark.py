@@ -208,7 +208,10 @@ def table(results: dict[str, Any]) -> str:
     for request, sent in results["round_trips"].items():
         rows.append((f"round trips {request}", json.dumps(sent), ""))
     for name, warm in results["warm"].items():
-        rows.append((f"warm {name} (x raw boto3)", f"{warm['ratio']}", "<= 1.3"))
+        # The goal holds against raw boto3 doing the same work; the smaller writes are shown
+        # for comparison with the figures measured before.
+        goal = "" if "_vs_" in name else "<= 1.3"
+        rows.append((f"warm {name} (x raw boto3)", f"{warm['ratio']}", goal))
     for name, run in results.get("release", {}).items():
         rows.append(
             (
