@@ -27,7 +27,11 @@
 
 import { rememberSteps, resume } from "./terminbuchung/history.js";
 import { chosenLanguage, useLanguage } from "./terminbuchung/i18n.js";
-import { languageSwitch, proposeBrowserLanguage, translatePage } from "./terminbuchung/language-switch.js";
+import {
+  languageSwitch,
+  proposeBrowserLanguage,
+  translatePage,
+} from "./terminbuchung/language-switch.js";
 import { followLinks, route } from "./terminbuchung/link.js";
 import { lookupOffer } from "./terminbuchung/lookup.js";
 import { mount } from "./terminbuchung/page.js";
@@ -45,7 +49,8 @@ if (root) {
       Object.assign(document.createElement("p"), {
         className: "tb-notice tb-notice--error",
         textContent:
-          "Die Terminbuchung konnte nicht geladen werden. Bitte laden Sie die Seite neu oder rufen Sie uns an.",
+          "Die Terminbuchung konnte nicht geladen werden. " +
+          "Bitte laden Sie die Seite neu oder rufen Sie uns an.",
       })
     );
   }

@@ -130,7 +130,11 @@ function showConfirmed(booking, link) {
         "p",
         {},
         tNodes("confirm.thanks", {
-          reference: ltr("strong", { class: "tb-reference", "data-tb-reference": "" }, booking.reference),
+          reference: ltr(
+            "strong",
+            { class: "tb-reference", "data-tb-reference": "" },
+            booking.reference
+          ),
         })
       ),
       el("p", {}, t("confirm.calendarMail"))

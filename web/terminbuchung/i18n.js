@@ -146,7 +146,8 @@ export function tNodes(key, values) {
 // to bring, phone hours): written in German only, and marked so, left to right, on a page
 // in another language (screen readers then read it as German).
 export function siteText(text) {
-  if (current.code.split("-")[0] === SOURCE_LANGUAGE || text === null || text === undefined || text === "") {
+  const german = current.code.split("-")[0] === SOURCE_LANGUAGE;
+  if (german || text === null || text === undefined || text === "") {
     return text;
   }
   return el("span", { lang: "de", dir: "ltr" }, text);

@@ -8,6 +8,7 @@ import { t } from "./i18n.js";
 import { prepare as prepareProofOfWork, sendWithProofOfWork } from "./proof-of-work.js";
 import {
   announce,
+  backButton,
   buttonRow,
   contactBlock,
   errorText,
@@ -52,7 +53,7 @@ export function showLookup(back) {
   });
   const form = el("form", { novalidate: true, class: "tb-form", "data-tb-form": "lookup" });
   const submit = primaryButton(t("lookup.submit"));
-  form.append(email.element, buttonRow(submit, back ? secondaryButton(t("button.back"), back) : null));
+  form.append(email.element, buttonRow(submit, back ? backButton(back) : null));
   form.addEventListener("submit", async function (event) {
     event.preventDefault();
     if (ui.busy) {

@@ -24,8 +24,10 @@ import { start } from "./step-location.js";
 import { rescheduleButton } from "./step-reschedule.js";
 import { bookingSummary, whatToBring } from "./summary.js";
 
-// Headings (catalogue keys) of a booking that is no appointment (yet, or any more).
+// Headings (catalogue keys) by the booking's status; any other status is a cancellation.
 const TITLES = {
+  confirmed: "manage.title",
+  cancelled: "manage.title.cancelled",
   pending: "manage.title.pending",
   expired: "manage.title.invalid",
   // Replaced by a booking with the address corrected: to whoever opens the first e-mail's
@@ -124,9 +126,7 @@ function showBooking(booking, link) {
   const known = describeBooking(booking);
   const confirmed = booking.status === "confirmed";
   const begun = new Date(booking.start).getTime() <= Date.now();
-  const title = t(
-    TITLES[booking.status] || (confirmed ? "manage.title" : "manage.title.cancelled")
-  );
+  const title = t(TITLES[booking.status] || TITLES.cancelled);
   const current = view("manage", title);
   if (booking.status === "pending") {
     // Not yet confirmed: the e-mail's confirm link, or this button, makes it count.

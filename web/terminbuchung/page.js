@@ -187,7 +187,9 @@ export function contactBlock() {
       el(
         "li",
         {},
-        tNodes("contact.email", { email: ltr("a", { href: "mailto:" + contact.email }, contact.email) })
+        tNodes("contact.email", {
+          email: ltr("a", { href: "mailto:" + contact.email }, contact.email),
+        })
       )
     )
   );
@@ -199,6 +201,15 @@ export function buttonRow(...buttons) {
 
 export function primaryButton(text, attributes) {
   return el("button", Object.assign({ type: "submit", class: "tb-button" }, attributes), text);
+}
+
+// The way through a step's form: "Weiter" sends it, "Zurück" goes to `action`'s step.
+export function nextButton() {
+  return primaryButton(t("button.next"));
+}
+
+export function backButton(action) {
+  return secondaryButton(t("button.back"), action);
 }
 
 export function secondaryButton(text, action) {

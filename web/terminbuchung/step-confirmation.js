@@ -17,7 +17,11 @@ export function showConfirmation() {
         "p",
         {},
         tNodes("confirmation.reference", {
-          reference: ltr("strong", { class: "tb-reference", "data-tb-reference": "" }, booking.reference),
+          reference: ltr(
+            "strong",
+            { class: "tb-reference", "data-tb-reference": "" },
+            booking.reference
+          ),
         })
       ),
       el(
@@ -33,7 +37,11 @@ export function showConfirmation() {
     el("p", {}, t("confirmation.punctual")),
     buttonRow(
       calendarLink(booking.reference, booking.token),
-      el("a", { href: manageUrl(booking.reference, booking.token), class: "tb-link-button" }, t("manage.open"))
+      el(
+        "a",
+        { href: manageUrl(booking.reference, booking.token), class: "tb-link-button" },
+        t("manage.open")
+      )
     ),
     el("p", { class: "tb-hint-text" }, t("confirmation.keepLink"))
   );

@@ -8,12 +8,12 @@ import { add, el } from "./dom.js";
 import { siteText, t, tCount } from "./i18n.js";
 import {
   announce,
+  backButton,
   buttonRow,
   contactBlock,
   load,
+  nextButton,
   notice,
-  primaryButton,
-  secondaryButton,
   show,
   state,
   stepsFor,
@@ -87,9 +87,7 @@ export function showDays(message) {
   });
   const form = el("form", { novalidate: true, class: "tb-form" }, group.element);
   const back = previousStep();
-  form.append(
-    buttonRow(primaryButton(t("button.next")), back ? secondaryButton(t("button.back"), back) : null)
-  );
+  form.append(buttonRow(nextButton(), back ? backButton(back) : null));
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     const day = group.value();
@@ -151,7 +149,7 @@ function showNoSlots(message) {
         },
         t("noSlots.again")
       ),
-      back ? secondaryButton(t("button.back"), back) : null
+      back ? backButton(back) : null
     )
   );
   show(current);

@@ -8,7 +8,7 @@ import {
   buttonRow,
   contactBlock,
   load,
-  primaryButton,
+  nextButton,
   show,
   state,
   view,
@@ -52,11 +52,15 @@ export function showLocations() {
     legend: t("location.legend"),
     selected: state.location && state.location.id,
     choices: state.locations.map(function (location) {
-      return { value: location.id, label: siteText(location.name), hint: siteText(location.address) };
+      return {
+        value: location.id,
+        label: siteText(location.name),
+        hint: siteText(location.address),
+      };
     }),
   });
   const form = el("form", { novalidate: true, class: "tb-form" }, group.element);
-  form.append(buttonRow(primaryButton(t("button.next"))));
+  form.append(buttonRow(nextButton()));
   whenChosen(form, group, state.locations, t("location.missing"), function (chosen) {
     if (!state.location || state.location.id !== chosen.id) {
       state.service = null;

@@ -14,9 +14,11 @@ import { manage } from "./manage.js";
 import { prepare as prepareProofOfWork, sendWithProofOfWork } from "./proof-of-work.js";
 import {
   announce,
+  backButton,
   buttonRow,
   contactBlock,
   load,
+  nextButton,
   notice,
   primaryButton,
   secondaryButton,
@@ -138,7 +140,7 @@ export function showNewDays(message) {
   const form = el("form", { novalidate: true, class: "tb-form" }, group.element);
   form.append(
     buttonRow(
-      primaryButton(t("button.next")),
+      nextButton(),
       secondaryButton(t("move.backToBooking"), backToBooking)
     )
   );
@@ -178,7 +180,7 @@ export function showNewTimes(message) {
     choices: timeChoices(slots),
   });
   const form = el("form", { novalidate: true, class: "tb-form" }, group.element);
-  form.append(buttonRow(primaryButton(t("button.next")), secondaryButton(t("button.back"), showNewDays)));
+  form.append(buttonRow(nextButton(), backButton(showNewDays)));
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     const chosen = slots.find(function (slot) {
@@ -211,7 +213,7 @@ export function showMoveQuestion() {
     ]),
     el("p", {}, t("move.freed", { reference: move.booking.reference })),
     errorBox,
-    buttonRow(yes, secondaryButton(t("button.back"), showNewTimes)),
+    buttonRow(yes, backButton(showNewTimes)),
     progress
   );
   show(current);

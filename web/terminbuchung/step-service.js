@@ -3,10 +3,10 @@
 import { add, el } from "./dom.js";
 import { siteText, t } from "./i18n.js";
 import {
+  backButton,
   buttonRow,
   contactBlock,
-  primaryButton,
-  secondaryButton,
+  nextButton,
   show,
   state,
   view,
@@ -48,8 +48,8 @@ export function showServices() {
     }),
   });
   const form = el("form", { novalidate: true, class: "tb-form" }, group.element);
-  const back = state.locations.length > 1 ? secondaryButton(t("button.back"), showLocations) : null;
-  form.append(buttonRow(primaryButton(t("button.next")), back));
+  const back = state.locations.length > 1 ? backButton(showLocations) : null;
+  form.append(buttonRow(nextButton(), back));
   whenChosen(form, group, state.location.services, t("service.missing"), function (chosen) {
     if (!state.service || state.service.id !== chosen.id) {
       state.day = null;

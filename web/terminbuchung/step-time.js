@@ -6,11 +6,11 @@ import { add, el } from "./dom.js";
 import { t } from "./i18n.js";
 import {
   announce,
+  backButton,
   buttonRow,
   load,
+  nextButton,
   notice,
-  primaryButton,
-  secondaryButton,
   show,
   state,
   view,
@@ -46,7 +46,7 @@ export function showTimes(message) {
     choices: timeChoices(slots),
   });
   const form = el("form", { novalidate: true, class: "tb-form" }, group.element);
-  form.append(buttonRow(primaryButton(t("button.next")), secondaryButton(t("button.back"), showDays)));
+  form.append(buttonRow(nextButton(), backButton(showDays)));
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     const chosen = slots.find(function (slot) {

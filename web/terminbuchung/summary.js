@@ -19,9 +19,8 @@ export function summaryList(rows) {
 export function place(location) {
   const nodes = [siteText(location.name + ", " + location.address)];
   if (location.access_notes) {
-    nodes.push(
-      el("span", { class: "tb-place-note", "data-tb-access-notes": "" }, siteText(location.access_notes))
-    );
+    const notes = siteText(location.access_notes);
+    nodes.push(el("span", { class: "tb-place-note", "data-tb-access-notes": "" }, notes));
   }
   if (location.map_url) {
     nodes.push(

@@ -63,7 +63,8 @@ export function radioGroup(options) {
 }
 
 function setMessage(element, message) {
-  element.replaceChildren(el("span", { class: "tb-visually-hidden" }, t("form.errorPrefix") + " "), message);
+  const prefix = el("span", { class: "tb-visually-hidden" }, t("form.errorPrefix") + " ");
+  element.replaceChildren(prefix, message);
   element.hidden = false;
 }
 
