@@ -8,12 +8,14 @@ the language's way.
 import re
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, Request, expect
 
 from terminbuchung.clock import BERLIN
+from tests.conftest import CONFIRMING_TEST_SITE
 from tests.e2e.conftest import (
     BrowserErrors,
     assert_no_horizontal_scrolling,
@@ -24,11 +26,13 @@ from tests.e2e.conftest import (
 from tests.e2e.helpers import (
     REFERENCE,
     book,
+    e_mail,
     free_slots,
     show_booking,
     try_booking,
     unique_email,
 )
+from tests.local_processes import local_stack
 
 # The switch's links as the citizen reads them: code, name in itself, direction.
 LANGUAGES = [
@@ -357,6 +361,61 @@ def test_booking_in_leichte_sprache(
         expect(page.get_by_text("Ihre Buchungs-Nummer ist:")).to_be_visible()
         stored = show_booking(site_url, booked["reference"], token_of(page))
         assert stored["language"] == "de-x-ls"
+
+
+@pytest.fixture(scope="module")
+def confirming_url(logs: Path) -> Iterator[str]:
+    """A stack whose bookings wait for the address's confirmation (202, the e-mail's link)."""
+    with local_stack(
+        logs / "stack-languages-confirming.log", site_config=CONFIRMING_TEST_SITE
+    ) as url:
+        yield url
+
+
+def test_confirming_by_the_e_mail_link_in_arabic(
+    browser: Browser, browser_errors: BrowserErrors, confirming_url: str
+) -> None:
+    """The booking that waits for its confirmation, and the e-mail's confirm link, in Arabic."""
+    url = confirming_url
+    with open_page(browser, browser_errors, 360, timezone_id=FAR_FROM_BERLIN) as page:
+        page.goto(f"{url}/?lang=ar")
+        step(page, STEPS["ar"]["day"])
+        page.get_by_role("radio").nth(1).check()
+        page.get_by_role("button", name="التالي", exact=True).click()
+        step(page, STEPS["ar"]["time"])
+        time = page.get_by_role("radio").nth(4)
+        start = time.get_attribute("value")
+        assert start is not None
+        time.check()
+        page.get_by_role("button", name="التالي", exact=True).click()
+        step(page, STEPS["ar"]["details"])
+        email = unique_email("sprache-bestaetigen")
+        page.get_by_label(STEPS["ar"]["name"], exact=True).fill("ليلى حداد")
+        page.get_by_label(STEPS["ar"]["email"], exact=True).fill(email)
+        page.get_by_label(STEPS["ar"]["consent"]).check()
+        page.get_by_role("button", name=STEPS["ar"]["book"], exact=True).click()
+
+        step(page, "يُرجى تأكيد موعدكم")
+        pending = page.locator("[data-tb-view=pending]")
+        expect(pending).to_contain_text("نحتفظ لكم بالموعد حتى الساعة")
+        expect(page.locator("[data-tb-masked-email]")).to_have_attribute("dir", "ltr")
+        assert _berlin(start).strftime("%H:%M") in _plain(pending.inner_text())
+        assert_no_horizontal_scrolling(page)
+        axe_clean(page, "ar: يُرجى تأكيد موعدكم")
+        screenshot(page, "ar-4-bitte-bestaetigen")
+
+        mail = e_mail(url, email, "")
+        found = re.search(r"http://\S+#reference=\S+&confirm=1", mail["text"])
+        assert found, mail["text"]
+        page.goto(found.group(0))
+        step(page, "تم تأكيد موعدكم")
+        expect_language(page, "ar", "rtl")
+        reference = page.locator("[data-tb-reference]").inner_text()
+        assert REFERENCE.match(reference)
+        assert _berlin(start).strftime("%H:%M") in _plain(page.locator(".tb-summary").inner_text())
+        axe_clean(page, "ar: تم تأكيد موعدكم")
+        screenshot(page, "ar-4-bestaetigt")
+        assert show_booking(url, reference, token_of(page))["language"] == "ar"
 
 
 # --- the switch ---------------------------------------------------------------------------
