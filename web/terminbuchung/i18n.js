@@ -5,6 +5,8 @@
 // A language is chosen only by the citizen: the switch's links (?lang=<code>), kept in
 // sessionStorage for the tab. The browser's language is at most proposed, once.
 
+import { el } from "./dom.js";
+
 // The one list of languages. `formats`: the language Intl formats dates in (Leichte
 // Sprache is German; the English of Europe writes 24-hour times).
 export const LANGUAGES = [
@@ -14,8 +16,6 @@ export const LANGUAGES = [
   { code: "uk", name: "Українська", dir: "ltr", formats: "uk-UA" },
   { code: "ar", name: "العربية", dir: "rtl", formats: "ar" },
 ];
-
-import { el } from "./dom.js";
 
 export const SOURCE_LANGUAGE = "de";
 const STORAGE_KEY = "terminbuchung-language";
@@ -105,7 +105,7 @@ function mistake(text) {
   if (developing()) {
     throw new Error(text);
   }
-  console.error(text); // eslint-disable-line no-console
+  console.error(text);
 }
 
 // The text `key` with its {placeholders} filled from `values`.
@@ -127,19 +127,25 @@ export function t(key, values) {
 // A text with parts that are elements (a link, a bold word): {name} takes the node in
 // `values`, **…** becomes <strong>. For the hints of the reference page and the like.
 export function tNodes(key, values) {
-  const text = t(key, Object.fromEntries(Object.keys(values || {}).map(function (name) {
-    return [name, "\u0000" + name + "\u0000"];
-  })));
-  const nodes = [];
-  text.split("**").forEach(function (part, index) {
-    const pieces = part.split("\u0000").map(function (piece, at) {
-      return at % 2 === 1 ? values[piece] : piece;
-    }).filter(function (piece) {
-      return piece !== "";
+  // Each {name} first becomes a marker no text contains, then the node itself.
+  const markers = Object.fromEntries(
+    Object.keys(values || {}).map(function (name) {
+      return [name, "\u0000" + name + "\u0000"];
+    })
+  );
+  return t(key, markers)
+    .split("**")
+    .flatMap(function (part, index) {
+      const pieces = part
+        .split("\u0000")
+        .map(function (piece, at) {
+          return at % 2 === 1 ? values[piece] : piece;
+        })
+        .filter(function (piece) {
+          return piece !== "";
+        });
+      return index % 2 === 1 ? [el("strong", {}, ...pieces)] : pieces;
     });
-    nodes.push(index % 2 === 1 ? el("strong", {}, ...pieces) : pieces);
-  });
-  return nodes.flat();
 }
 
 // A text of the site's configuration (a service centre's name and address, a service, what
