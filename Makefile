@@ -92,13 +92,17 @@ lint: $(STAMPS)/python
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-# The unit tests record what each function does to the table (tests/unit/table_access.py);
-# then test_table_access.py holds the record against the roles' dynamodb:LeadingKeys.
+# The unit tests record what each function does to the table (tests/unit/table_access.py)
+# and what the API answers (tests/unit/api_answers.py); then test_table_access.py holds the
+# first record against the roles' dynamodb:LeadingKeys, test_openapi_answers.py the second
+# against docs/openapi.json.
 unit: $(STAMPS)/python
-	@mkdir -p $(STAMPS) && rm -f $(STAMPS)/table-access.log
-	TABLE_ACCESS_LOG=$(STAMPS)/table-access.log $(PY) -m pytest -q -n 2 -p tests.unit.table_access \
-	  tests/unit --ignore=tests/unit/test_table_access.py
-	TABLE_ACCESS_RECORDED=$(STAMPS)/table-access.log $(PY) -m pytest -q tests/unit/test_table_access.py
+	@mkdir -p $(STAMPS) && rm -f $(STAMPS)/table-access.log $(STAMPS)/api-answers.log
+	TABLE_ACCESS_LOG=$(STAMPS)/table-access.log API_ANSWERS_LOG=$(STAMPS)/api-answers.log \
+	  $(PY) -m pytest -q -n 2 -p tests.unit.table_access -p tests.unit.api_answers tests/unit \
+	  --ignore=tests/unit/test_table_access.py --ignore=tests/unit/test_openapi_answers.py
+	TABLE_ACCESS_RECORDED=$(STAMPS)/table-access.log API_ANSWERS_RECORDED=$(STAMPS)/api-answers.log \
+	  $(PY) -m pytest -q tests/unit/test_table_access.py tests/unit/test_openapi_answers.py
 
 integration: $(STAMPS)/python $(STAMPS)/node $(STAMPS)/java
 	$(PY) -m pytest -q tests/integration

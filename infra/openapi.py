@@ -181,6 +181,10 @@ def _error_codes(route: Route) -> list[str]:
             codes.append("field_unknown")
     if contract.query is not None:
         codes += FIELD_ERRORS
+    if "{" in route.path:
+        # A path segment with characters the function's resolver takes in no variable (a
+        # quote, say): API Gateway routes it here, the resolver finds no route.
+        codes.append("not_found")
     checked = [p for p in contract.parameters if "pattern" in p.schema or "format" in p.schema]
     if checked or "{day}" in route.path:
         codes.append("field_invalid")

@@ -124,3 +124,16 @@ def test_a_handler_reads_its_body_through_the_model_the_document_names() -> None
     doc = document([Route("POST", "/bookings/{reference}/cancel", cancel, "CancelFunction")])
     body = doc["paths"]["/bookings/{reference}/cancel"]["post"]["requestBody"]
     assert body["content"]["application/json"]["schema"]["$ref"].endswith("/CancelForm")
+
+
+def test_links_lead_to_operations_of_the_document(generated: dict[str, Any]) -> None:
+    operations = _operations(generated)
+    ids = {operation["operationId"] for operation in operations.values()}
+    targets = set()
+    for operation in operations.values():
+        for response in operation["responses"].values():
+            for link in response.get("links", {}).values():
+                assert link["operationId"] in ids, link
+                targets.add(link["operationId"])
+    # book -> show -> cancel, the sequence a client (and the fuzzer's stateful phase) follows.
+    assert {"show_booking", "cancel_booking", "check_in"} <= targets
