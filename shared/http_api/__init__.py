@@ -7,7 +7,7 @@ Handlers stay thin: they parse with these helpers, call one use case and return
 import base64
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, is_dataclass
 from typing import Any, NotRequired, TypedDict
 
@@ -17,6 +17,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from terminbuchung import languages
 from terminbuchung.errors import BookingError, InvalidInput
 from terminbuchung.references import new_reference
 
@@ -69,7 +70,9 @@ class ErrorDetail(TypedDict):
     """What every error answer carries under "error" (docs/openapi.json: ErrorDetail)."""
 
     code: str
-    message: str  # German, fit to show a citizen
+    # Fit to show a citizen, in the body's `language` or as Accept-Language asks; German
+    # by default (http_api.answer_language).
+    message: str
     field: str | None  # the form field (or header, query parameter) at fault
     # Only with 500 internal_error: to read out on the phone, and API Gateway's request id.
     error_number: NotRequired[str]
@@ -105,13 +108,34 @@ def respond(status: int, payload: object, headers: dict[str, str] | None = None)
     )
 
 
-def error_response(error: BookingError) -> Response[str]:
+def error_response(error: BookingError, language: str = languages.GERMAN) -> Response[str]:
+    """The error's JSON answer, its message in `language` (answer_language): the one place
+    where an error is put into words for the citizen."""
     status = status_of(error.code)
     headers = {"Retry-After": "1"} if status == 503 else None
-    body: ErrorAnswer = {
-        "error": {"code": error.code, "message": error.message, "field": error.field}
-    }
+    message = error.in_language(language)
+    body: ErrorAnswer = {"error": {"code": error.code, "message": message, "field": error.field}}
+    # The language the answer speaks (RFC 9110 §8.5), and that it depends on the request's.
+    headers = {**(headers or {}), "Content-Language": language, "Vary": "Accept-Language"}
     return respond(status, body, headers)
+
+
+def answer_language(headers: Mapping[str, str], body: str | None, base64_body: bool) -> str:
+    """The language of an error answer: the body's `language` field if it names one of ours
+    (a booking's own language), else the Accept-Language header's choice, else German."""
+    if body and len(body) <= 2 * MAX_BODY_BYTES:
+        try:
+            data = json.loads(base64.b64decode(body) if base64_body else body)
+        except (ValueError, RecursionError):
+            data = None
+        if isinstance(data, dict) and data.get("language") in languages.CODES:
+            return str(data["language"])
+    return languages.preferred(headers.get("accept-language"))
+
+
+def _language_of(app: APIGatewayHttpResolver) -> str:
+    event = app.current_event
+    return answer_language(event.headers, event.body, bool(event.is_base64_encoded))
 
 
 def json_body(app: APIGatewayHttpResolver) -> object:
@@ -121,33 +145,21 @@ def json_body(app: APIGatewayHttpResolver) -> object:
     if media_type != "application/json":
         # Another site's page may send text/plain, a form or a typeless body to us from a
         # visitor's browser without asking first (no CORS preflight); JSON it cannot send so.
-        raise InvalidInput(
-            "Die Anfrage muss als JSON gesendet werden (Content-Type: application/json).",
-            field=None,
-            code="unsupported_media_type",
-        )
+        raise InvalidInput(field=None, code="unsupported_media_type")
     raw = event.body
     if raw is None or raw.strip() == "":
-        raise InvalidInput(
-            "Die Anfrage enthält keine Daten. Bitte senden Sie das Formular erneut.",
-            field=None,
-            code="body_missing",
-        )
+        raise InvalidInput(field=None, code="body_missing")
     try:
         data = base64.b64decode(raw, validate=True) if event.is_base64_encoded else raw.encode()
     except ValueError:
         data = b"\xff"  # not base64 as API Gateway writes it: no JSON either
     if len(data) > MAX_BODY_BYTES:
-        raise InvalidInput("Die Anfrage ist zu groß.", field=None, code="body_too_large")
+        raise InvalidInput(field=None, code="body_too_large")
     try:
         return json.loads(data)
     except (ValueError, RecursionError):
         # RecursionError: thousands of nested brackets, well below the size limit.
-        raise InvalidInput(
-            "Die Anfrage konnte nicht gelesen werden (kein gültiges JSON).",
-            field=None,
-            code="body_not_json",
-        ) from None
+        raise InvalidInput(field=None, code="body_not_json") from None
 
 
 def create_api(logger: Logger) -> APIGatewayHttpResolver:
@@ -156,7 +168,7 @@ def create_api(logger: Logger) -> APIGatewayHttpResolver:
     @app.exception_handler(BookingError)  # type: ignore[untyped-decorator]
     def _booking_error(error: BookingError) -> Response[str]:
         logger.info("request refused", extra={"code": error.code, "field": error.field})
-        return error_response(error)
+        return error_response(error, _language_of(app))
 
     @app.not_found
     def _not_found(_: Exception) -> Response[str]:
@@ -167,9 +179,7 @@ def create_api(logger: Logger) -> APIGatewayHttpResolver:
             # API Gateway answers preflights from its CORS configuration; should one reach
             # a function anyway, an error would block the page's request, so no error here.
             return Response(status_code=204, content_type=None, body="")
-        return error_response(
-            BookingError("Diese Adresse gibt es nicht.", field=None, code="not_found")
-        )
+        return error_response(BookingError(field=None, code="not_found"), _language_of(app))
 
     @app.exception_handler(Exception)  # type: ignore[untyped-decorator]
     def _unexpected(_: Exception) -> Response[str]:
@@ -180,18 +190,18 @@ def create_api(logger: Logger) -> APIGatewayHttpResolver:
         logger.exception("unexpected error", extra={"error_number": error_number})
         count_unexpected_error()
         request_id = app.current_event.request_context.request_id
+        language = _language_of(app)
+        message = languages.text(language, "error.internal_error", error_number=error_number)
         body: ErrorAnswer = {
             "error": {
                 "code": "internal_error",
-                "message": "Das ist unser Fehler, nicht Ihrer: Ihre Anfrage konnte gerade nicht "
-                "bearbeitet werden. Bitte versuchen Sie es später noch einmal oder rufen Sie "
-                "uns an und nennen Sie die Fehlernummer " + error_number + ".",
+                "message": message,
                 "field": None,
                 "error_number": error_number,
                 "request_id": request_id,
             }
         }
-        return respond(500, body)
+        return respond(500, body, {"Content-Language": language, "Vary": "Accept-Language"})
 
     return app
 
@@ -214,7 +224,7 @@ def entry_point(
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         if not came_through_the_edge(event):
             logger.warning("request bypassed the edge", extra={"code": "forbidden"})
-            return _bypassed_the_edge()
+            return _bypassed_the_edge(event)
         return app.resolve(event, context)
 
     return metrics.log_metrics(handler) if metrics else handler
@@ -238,11 +248,13 @@ def came_through_the_edge(event: dict[str, Any]) -> bool:
     return hmac.compare_digest(sent.encode(), expected.encode())
 
 
-def _bypassed_the_edge() -> dict[str, Any]:
+def _bypassed_the_edge(event: dict[str, Any]) -> dict[str, Any]:
     body = {
         "error": {
             "code": "forbidden",
-            "message": "Bitte verwenden Sie die Terminbuchung auf der Seite des Jobcenters.",
+            "message": BookingError(code="forbidden", key="error.forbidden.edge").in_language(
+                languages.preferred((event.get("headers") or {}).get("accept-language"))
+            ),
             "field": None,
         }
     }

@@ -24,17 +24,19 @@ def earliest_start(location: Location, now: datetime) -> datetime:
 def check_bookable(location: Location, start: datetime, now: datetime) -> None:
     """Raise SlotUnavailable, saying why, unless `start` lies within the booking window."""
     if start <= now:
-        raise SlotUnavailable("Dieser Termin liegt in der Vergangenheit.", field="start")
+        raise SlotUnavailable(field="start", key="error.slot_unavailable.past")
     if start < earliest_start(location, now):
         hours = location.minimum_notice_minutes / 60
-        notice = f"{hours:g} Stunden" if hours != 1 else "eine Stunde"
+        if hours == 1:
+            raise SlotUnavailable(field="start", key="error.slot_unavailable.notice_one_hour")
         raise SlotUnavailable(
-            f"Termine können nur bis {notice} vor Beginn online gebucht werden.", field="start"
+            field="start", key="error.slot_unavailable.notice", values={"hours": f"{hours:g}"}
         )
     if in_berlin(start).date() > last_bookable_day(location, now):
         raise SlotUnavailable(
-            f"Termine können höchstens {location.horizon_days} Tage im Voraus gebucht werden.",
             field="start",
+            key="error.slot_unavailable.horizon",
+            values={"days": location.horizon_days},
         )
 
 

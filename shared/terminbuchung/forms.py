@@ -26,40 +26,22 @@ from pydantic_core import PydanticCustomError
 from terminbuchung.addresses import local_part_deliverable
 from terminbuchung.clock import in_berlin
 from terminbuchung.errors import InvalidInput
-from terminbuchung.languages import CODES, GERMAN, Language
-
-_LABELS = {
-    "location": "den Standort",
-    "service": "Ihr Anliegen",
-    "start": "den Termin",
-    "name": "Ihren Namen",
-    "email": "Ihre E-Mail-Adresse",
-    "phone": "Ihre Telefonnummer",
-    "household_number": "Ihre Nummer der Bedarfsgemeinschaft",
-    "token": "den Code aus Ihrer E-Mail",
-    "from": "das erste Datum",
-    "to": "das letzte Datum",
-    "remarks": "Ihre Anmerkungen",
-    "reason": "den Grund",
-    "day": "den Tag",
-    "until": "das Ende",
-    "priority_for": "den Link für den Termin mit Vorrang",
-    "language": "die Sprache",
-}
-
+from terminbuchung.languages import CODES, GERMAN, Language, Term, catalogue, message
 
 # RFC 5321: a mail server need not accept a longer local part; SES refuses it.
 _LOCAL_PART_LIMIT = 64
 
 
-def _invalid(message: str) -> PydanticCustomError:
-    return PydanticCustomError("field_invalid", message)
+def _invalid(key: str, **values: object) -> PydanticCustomError:
+    """A field's problem: its German text (pydantic fills in the values) and the catalogue's
+    key, so the API can say it in the citizen's language (terminbuchung.languages)."""
+    return PydanticCustomError("field_invalid", message(GERMAN, key), {"key": key, **values})
 
 
 def _plain_text(value: str) -> str:
     value = unicodedata.normalize("NFC", " ".join(value.split()))
     if any(unicodedata.category(char).startswith("C") for char in value):
-        raise _invalid("Bitte verwenden Sie nur Buchstaben, Ziffern und Satzzeichen.")
+        raise _invalid("field.plain_text")
     return value
 
 
@@ -77,9 +59,7 @@ def _instant(value: object) -> datetime:
                 return in_berlin(moment)
     except ValueError:
         pass
-    raise _invalid(
-        "Bitte geben Sie den Termin als Datum und Uhrzeit an, z. B. 2026-12-01T09:00:00+01:00."
-    )
+    raise _invalid("field.instant")
 
 
 def _day(value: object) -> date:
@@ -90,14 +70,14 @@ def _day(value: object) -> date:
                 return day
     except ValueError:
         pass
-    raise _invalid("Bitte geben Sie das Datum im Format JJJJ-MM-TT an, z. B. 2026-12-01.")
+    raise _invalid("field.day")
 
 
 def _clock_time(value: object) -> time:
     if isinstance(value, str) and re.fullmatch(r"[0-9]{2}:[0-9]{2}", value.strip()):
         with suppress(ValueError):
             return time.fromisoformat(value.strip())
-    raise _invalid("Bitte geben Sie die Uhrzeit im Format HH:MM an, z. B. 13:00.")
+    raise _invalid("field.clock_time")
 
 
 def _email(value: str) -> str:
@@ -105,15 +85,9 @@ def _email(value: str) -> str:
     value = unicodedata.normalize("NFKC", value)
     local = value.rpartition("@")[0]
     if len(local) > _LOCAL_PART_LIMIT:
-        raise _invalid(
-            f"Der Teil vor dem @ darf höchstens {_LOCAL_PART_LIMIT} Zeichen lang sein. "
-            "Bitte prüfen Sie Ihre E-Mail-Adresse."
-        )
+        raise _invalid("field.email_local_part_too_long", limit=_LOCAL_PART_LIMIT)
     if not local_part_deliverable(value):
-        raise _invalid(
-            "Diese E-Mail-Adresse können wir leider nicht anschreiben: bitte verwenden Sie "
-            "vor dem @ keine Umlaute oder Sonderzeichen."
-        )
+        raise _invalid("field.email_undeliverable")
     # Imported here: ~25 ms of a cold start that only functions reading an address pay.
     from email_validator import EmailNotValidError, validate_email
 
@@ -121,16 +95,14 @@ def _email(value: str) -> str:
         # Syntax only: a DNS lookup per booking would make the form as slow as the resolver.
         address = validate_email(value, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError:
-        raise _invalid(
-            "Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de."
-        ) from None
+        raise _invalid("field.email") from None
     # A domain with umlauts is kept in its ASCII form (see terminbuchung.addresses).
     return address.ascii_email or address.normalized
 
 
 def _phone(value: str) -> str:
     if not re.fullmatch(r"\+?[0-9][0-9 ()/-]{4,28}[0-9]", value):
-        raise _invalid("Bitte geben Sie eine Telefonnummer nur mit Ziffern an, z. B. 03301 123456.")
+        raise _invalid("field.phone")
     return value
 
 
@@ -144,20 +116,13 @@ def _household_number(value: str) -> str:
     # spelling: the one-booking-per-household rule counts this exact text.
     compact = re.sub(r"[\s/-]", "", _ascii_digits(unicodedata.normalize("NFKC", value))).upper()
     if not re.fullmatch(r"[0-9]{5}BG[0-9]{7}", compact, flags=re.ASCII):
-        raise _invalid(
-            "Die Nummer der Bedarfsgemeinschaft hat 5 Ziffern, dann BG, dann 7 Ziffern, "
-            "z. B. 12345BG0012345. Sie können das Feld auch leer lassen."
-        )
+        raise _invalid("field.household_number")
     return compact
 
 
 def _language(value: object) -> object:
     if value not in CODES:
-        raise _invalid(
-            "Diese Sprache bieten wir nicht an. Bitte wählen Sie "
-            + ", ".join(CODES[:-1])
-            + f" oder {CODES[-1]}."
-        )
+        raise _invalid("field.language", codes=", ".join(CODES))
     return value
 
 
@@ -304,26 +269,35 @@ class RescheduleForm(_Form):
     altcha: Any = None  # the proof of work, as for a booking (proof_of_work.check_solution)
 
 
-def _message(error: dict[str, Any], field: str | None) -> tuple[str, str]:
-    """(code, German message) for one pydantic error."""
+def _problem(error: dict[str, Any], field: str | None) -> InvalidInput:
+    """The InvalidInput for one pydantic error: its code, and its text as a catalogue key
+    with values (German by default; the API answers in the citizen's language)."""
     kind = error["type"]
-    label = _LABELS.get(field or "", "dieses Feld")
+    labelled = f"field.label.{field}"
+    label = Term(labelled if labelled in catalogue(GERMAN) else "field.label.other")
     if kind == "field_invalid":
-        return "field_invalid", error["msg"]
+        values = dict(error.get("ctx") or {})
+        return InvalidInput(field=field, code="field_invalid", key=values.pop("key"), values=values)
     # Every text field asks for at least one character: too short means left empty.
     if kind in ("missing", "string_too_short", "too_short"):
-        return "field_missing", f"Bitte geben Sie {label} an."
+        return InvalidInput(
+            field=field, code="field_missing", key="field.missing", values={"label": label}
+        )
     if kind in ("string_too_long", "too_long"):
         limit = error.get("ctx", {}).get("max_length")
-        return "field_too_long", f"Bitte kürzen Sie {label} auf höchstens {limit} Zeichen."
-    if kind == "extra_forbidden":
-        return "field_unknown", "Dieses Feld kennen wir nicht. Bitte lassen Sie es weg."
-    if field == "email":
-        return (
-            "field_invalid",
-            "Bitte geben Sie eine gültige E-Mail-Adresse an, z. B. name@beispiel.de.",
+        return InvalidInput(
+            field=field,
+            code="field_too_long",
+            key="field.too_long",
+            values={"label": label, "limit": limit},
         )
-    return "field_invalid", f"Bitte prüfen Sie {label}."
+    if kind == "extra_forbidden":
+        return InvalidInput(field=field, code="field_unknown", key="field.unknown")
+    if field == "email":
+        return InvalidInput(field=field, code="field_invalid", key="field.email")
+    return InvalidInput(
+        field=field, code="field_invalid", key="field.check", values={"label": label}
+    )
 
 
 def parse_day(text: str, *, field: str) -> date:
@@ -331,22 +305,19 @@ def parse_day(text: str, *, field: str) -> date:
     try:
         return _day(text)
     except PydanticCustomError as error:
-        raise InvalidInput(error.message(), field=field, code="field_invalid") from None
+        values = dict(error.context or {})
+        key = values.pop("key")
+        raise InvalidInput(field=field, code="field_invalid", key=key, values=values) from None
 
 
 def parse[F: BaseModel](form: type[F], data: object) -> F:
     """Validate `data` as `form`, or raise InvalidInput for the first field at fault."""
     if not isinstance(data, dict):
-        raise InvalidInput(
-            "Die Anfrage muss ein JSON-Objekt mit den Formularfeldern sein.",
-            field=None,
-            code="body_invalid",
-        )
+        raise InvalidInput(field=None, code="body_invalid")
     try:
         return form.model_validate(data)
     except ValidationError as error:
         first = error.errors(include_url=False)[0]
         loc = first["loc"]
         field = str(loc[0]) if loc else None
-        code, message = _message(dict(first), field)
-        raise InvalidInput(message, field=field, code=code) from None
+        raise _problem(dict(first), field) from None

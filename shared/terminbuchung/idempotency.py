@@ -42,10 +42,6 @@ _KEY = re.compile(r"[!-~]{16,128}")
 
 class KeyReused(InvalidInput):
     code = "idempotency_key_reused"
-    message = (
-        "Diese Anfrage wurde schon einmal mit anderen Angaben gesendet. Bitte laden Sie die "
-        "Seite neu und versuchen Sie es noch einmal."
-    )
 
 
 @dataclass(frozen=True)
@@ -60,11 +56,7 @@ def check_key(value: str | None) -> str | None:
     if value is None:
         return None
     if not _KEY.fullmatch(value):
-        raise InvalidInput(
-            "Der Idempotency-Key muss 16 bis 128 sichtbare ASCII-Zeichen lang sein.",
-            field=HEADER,
-            code="field_invalid",
-        )
+        raise InvalidInput(field=HEADER, code="field_invalid", key="error.idempotency_key")
     return value
 
 

@@ -71,10 +71,22 @@ def placeholders(message: str) -> set[str]:
     return set(_PLACEHOLDER.findall(message))
 
 
+@dataclass(frozen=True)
+class Term:
+    """A value that is itself a text of the catalogue, e.g. the label of a form field in
+    "Bitte geben Sie {label} an.": said in the same language as the text around it."""
+
+    key: str
+
+
 def text(language: str | None, key: str, **values: object) -> str:
     """The text `key` in `language`, its placeholders filled in. A missing key, a missing
     value or a value the text does not use fails loudly."""
-    return fill(message(language, key), values, str)
+    said = {
+        name: text(language, value.key) if isinstance(value, Term) else value
+        for name, value in values.items()
+    }
+    return fill(message(language, key), said, str)
 
 
 def message(language: str | None, key: str) -> str:
@@ -93,6 +105,35 @@ def fill[T: str](template: str, values: dict[str, object], quote: Callable[[obje
     if wanted != set(values):
         raise MissingText(f"{template!r} takes {sorted(wanted)}, given {sorted(values)}")
     return _PLACEHOLDER.sub(lambda found: quote(values[found.group(1)]), template)
+
+
+def preferred(accept_language: str | None) -> Language:
+    """Our language an Accept-Language header asks for (RFC 9110 §12.5.4): its ranges by
+    weight q (0 refuses), each matched by RFC 4647 lookup, dropping subtags from the end
+    (de-DE → de, uk-UA → uk, de-x-ls exactly); German when none matches."""
+    ranges: list[tuple[float, int, str]] = []
+    for position, part in enumerate((accept_language or "").split(",")[:20]):
+        tag, *params = (piece.strip() for piece in part.split(";"))
+        weight = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        if tag and weight > 0:
+            ranges.append((-weight, position, tag.lower()))
+    for _, _, asked in sorted(ranges):
+        tag = asked
+        while tag and tag != "*":
+            known = next((code for code in CODES if code == tag), None)
+            if known:
+                return known
+            tag = tag.rpartition("-")[0]
+            if len(tag) > 1 and tag[-2] == "-":  # a singleton (x, u) is not left alone
+                tag = tag[:-2]
+    return GERMAN
 
 
 # Dates and times, as each language writes them (CLDR), always on the clock in Berlin.

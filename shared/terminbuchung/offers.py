@@ -114,9 +114,7 @@ def free_slots(
     if query.service is not None:
         length = timedelta(minutes=online_service(site, location, query.service).duration_minutes)
     if query.first_day and query.last_day and query.last_day < query.first_day:
-        raise InvalidInput(
-            "Das letzte Datum liegt vor dem ersten.", field="to", code="field_invalid"
-        )
+        raise InvalidInput(field="to", code="field_invalid", key="error.dates_reversed")
 
     today = in_berlin(now).date()
     first = max(query.first_day or today, today)

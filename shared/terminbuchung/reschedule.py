@@ -87,7 +87,7 @@ def reschedule(
     if item.starts_at == start:
         return _moved(item, site)
     if item.starts_at <= now or item.checked_in_at or item.no_show_at:
-        raise TooLate("Dieser Termin hat bereits begonnen und kann nicht mehr verschoben werden.")
+        raise TooLate(key="error.too_late.reschedule")
     limit = site.booking.max_reschedules
     if int(item.reschedules or 0) >= limit:
         raise RescheduleLimit()
@@ -150,13 +150,11 @@ def _changed_meanwhile(reference: str, start: datetime, site: SiteConfig) -> Mov
     if now_item.starts_at == start:
         return _moved(now_item, site)  # a copy of this request moved it first
     if now_item.checked_in_at or now_item.no_show_at:
-        raise TooLate("Dieser Termin hat bereits begonnen und kann nicht mehr verschoben werden.")
+        raise TooLate(key="error.too_late.reschedule")
     if int(now_item.reschedules or 0) >= site.booking.max_reschedules:
         raise RescheduleLimit()
     # Moved elsewhere by a concurrent request: this one asked about a time it no longer has.
-    raise SlotUnavailable(
-        "Ihr Termin wurde gerade geändert. Bitte laden Sie die Seite neu.", field="start"
-    )
+    raise SlotUnavailable(field="start", key="error.slot_unavailable.changed")
 
 
 def _moved(item: BookingItem, site: SiteConfig) -> Moved:

@@ -18,14 +18,12 @@ class Unauthorized(BookingError):
     """No member of staff is signed in (no token, or no identity in it)."""
 
     code = "unauthorized"
-    message = "Bitte melden Sie sich an."
 
 
 class Forbidden(BookingError):
     """A member of staff who may not act at this location (or not at all)."""
 
     code = "forbidden"
-    message = "Sie haben keinen Zugriff auf diesen Standort."
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ def test_a_language_we_do_not_offer_is_422_naming_the_field(api: ApiClient, wron
     assert answer.status == 422, answer.body
     assert answer.error["field"] == "language"
     assert answer.error["message"] == (
-        "Diese Sprache bieten wir nicht an. Bitte wählen Sie de, de-x-ls, en, uk oder ar."
+        "Diese Sprache bieten wir nicht an. Bitte wählen Sie de, de-x-ls, en, uk, ar."
     )
     assert (
         api.get("/staff/locations/oranienburg/days/2026-12-01", claims=ANNA).body["appointments"]
