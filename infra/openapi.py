@@ -34,8 +34,14 @@ from pydantic import BaseModel, TypeAdapter  # noqa: E402
 from pydantic.json_schema import JsonSchemaMode  # noqa: E402
 
 from http_api import ErrorAnswer, status_of  # noqa: E402
-from http_api.contract import Answer, Operation, Parameter, contract_of  # noqa: E402
-from terminbuchung import errors  # noqa: E402
+from http_api.contract import (  # noqa: E402
+    ACCEPT_LANGUAGE,
+    Answer,
+    Operation,
+    Parameter,
+    contract_of,
+)
+from terminbuchung import errors, languages  # noqa: E402
 
 DOCUMENT = ROOT / "docs" / "openapi.json"
 SCHEMAS = "#/components/schemas/"
@@ -270,13 +276,19 @@ def _errors(codes: list[str], error_schema: dict[str, Any]) -> dict[str, Any]:
         response: dict[str, Any] = {
             "description": ", ".join(status_codes),
             "content": {"application/json": media},
+            "headers": {
+                "Content-Language": {
+                    # A 401 comes from the staff routes' JWT authorizer, before any function.
+                    "required": status != 401,
+                    "description": "Die Sprache von message (Accept-Language).",
+                    "schema": {"type": "string", "enum": list(languages.CODES)},
+                }
+            },
         }
         if status == 503:
-            response["headers"] = {
-                "Retry-After": {
-                    "description": "Sekunden bis zum nächsten Versuch.",
-                    "schema": {"type": "integer"},
-                }
+            response["headers"]["Retry-After"] = {
+                "description": "Sekunden bis zum nächsten Versuch.",
+                "schema": {"type": "integer"},
             }
         responses[str(status)] = response
     return responses
@@ -366,7 +378,7 @@ def _operation(route: Route, refs: Refs, error_schema: dict[str, Any]) -> dict[s
     if contract.description:
         operation["description"] = contract.description
     parameters = [_parameter(PATH_PARAMETERS[name]) for name in _path_variables(route.path)]
-    parameters += [_parameter(p) for p in contract.parameters]
+    parameters += [_parameter(p) for p in (*contract.parameters, ACCEPT_LANGUAGE)]
     if contract.query is not None:
         parameters += _query_parameters(contract.query)
     if parameters:

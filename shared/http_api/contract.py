@@ -46,6 +46,18 @@ BOOKING_TOKEN = Parameter(
     example="q3vJ0bX8Yk2Lr5tW9nA1cE7dF4gH6iK0",
 )
 
+# Every operation: the language of its error messages (http_api.answer_language; a body's
+# `language` field, where the form has one, goes first).
+ACCEPT_LANGUAGE = Parameter(
+    "Accept-Language",
+    "header",
+    "Die Sprache der Fehlermeldungen: de, de-x-ls (Leichte Sprache), en, uk oder ar, mit "
+    "Gewichten nach RFC 9110 (de-DE gilt als de). Ohne passende Sprache: Deutsch. Die Antwort "
+    "nennt ihre Sprache in Content-Language.",
+    schema={"type": "string", "maxLength": 200},
+    example="uk, en;q=0.8",
+)
+
 
 @dataclass(frozen=True)
 class Answer:

@@ -87,9 +87,21 @@ def test_writes_name_their_body_model_and_its_field_errors(generated: dict[str, 
     assert {"field_missing", "field_unknown", "idempotency_key_reused"} <= set(
         codes_422["properties"]["error"]["properties"]["code"]["enum"]
     )
-    assert [p["name"] for p in booking["parameters"]] == ["Idempotency-Key"]
+    assert [p["name"] for p in booking["parameters"]] == ["Idempotency-Key", "Accept-Language"]
     assert booking["responses"]["415"]["description"] == "unsupported_media_type"
     assert "Retry-After" in booking["responses"]["503"]["headers"]
+
+
+def test_every_operation_takes_accept_language_and_its_errors_say_their_language(
+    generated: dict[str, Any],
+) -> None:
+    for (method, path), operation in _operations(generated).items():
+        names = [p["name"] for p in operation.get("parameters", [])]
+        assert "Accept-Language" in names, (method, path)
+        for status, response in operation["responses"].items():
+            if status.startswith(("4", "5")):
+                language = response["headers"]["Content-Language"]["schema"]
+                assert language["enum"] == ["de", "de-x-ls", "en", "uk", "ar"], (method, status)
 
 
 def test_the_booking_token_header_and_the_calendar_file(generated: dict[str, Any]) -> None:
@@ -97,7 +109,11 @@ def test_the_booking_token_header_and_the_calendar_file(generated: dict[str, Any
     for path in ("/bookings/{reference}", "/bookings/{reference}/calendar.ics"):
         parameters = operations[("GET", path)]["parameters"]
         names = [(p["name"], p["in"], p["required"]) for p in parameters]
-        assert names == [("reference", "path", True), ("X-Booking-Token", "header", True)]
+        assert names == [
+            ("reference", "path", True),
+            ("X-Booking-Token", "header", True),
+            ("Accept-Language", "header", False),
+        ]
     calendar = operations[("GET", "/bookings/{reference}/calendar.ics")]["responses"]["200"]
     assert list(calendar["content"]) == ["text/calendar"]
 
