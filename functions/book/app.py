@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
 
 from http_api import create_api, entry_point, respond
-from http_api.contract import Answer, Operation, links_to_the_booking
+from http_api.contract import EXAMPLE_CONFIRMATION, Answer, Operation, links_to_the_booking
 from http_api.idempotency import IDEMPOTENCY_KEY, idempotency_key
 from terminbuchung import bookings, clock
 from terminbuchung.config import site_config
@@ -33,14 +33,7 @@ BOOK = Operation(
             201,
             bookings.Confirmation,
             "Gebucht. cancel_token verwaltet die Buchung (absagen, verschieben, ansehen).",
-            example={
-                "reference": "K7QP-3XMA",
-                "location": "oranienburg",
-                "service": "beratung",
-                "start": "2026-12-01T09:00:00+01:00",
-                "end": "2026-12-01T09:30:00+01:00",
-                "cancel_token": "q3vJ0bX8Yk2Lr5tW9nA1cE7dF4gH6iK0",
-            },
+            example=EXAMPLE_CONFIRMATION,
             links=links_to_the_booking("$response.body#/reference", "$response.body#/cancel_token"),
         ),
         Answer(

@@ -7,7 +7,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 
 from http_api import create_api, entry_point, respond
-from http_api.contract import Answer, Operation
+from http_api.contract import EXAMPLE_BOOKING, Answer, Operation
 from terminbuchung import bookings, clock
 from terminbuchung.forms import ConfirmForm
 from terminbuchung.references import token_keys
@@ -27,15 +27,7 @@ CONFIRM = Operation(
             200,
             bookings.BookingDetails,
             "Bestätigt: die Buchung wie GET /bookings/{reference}.",
-            example={
-                "reference": "K7QP-3XMA",
-                "status": "confirmed",
-                "location": "oranienburg",
-                "service": "beratung",
-                "start": "2026-12-01T09:00:00+01:00",
-                "end": "2026-12-01T09:30:00+01:00",
-                "name": "Erika Mustermann",
-            },
+            example=EXAMPLE_BOOKING,
         ),
     ),
     errors=("booking_not_found", "expired", "not_confirmed", "slot_unavailable", "busy"),

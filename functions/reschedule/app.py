@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
 
 from http_api import create_api, entry_point, respond
-from http_api.contract import Answer, Operation
+from http_api.contract import EXAMPLE_BOOKING, Answer, Operation
 from http_api.idempotency import IDEMPOTENCY_KEY, idempotency_key
 from terminbuchung import clock
 from terminbuchung.config import site_config
@@ -36,13 +36,9 @@ RESCHEDULE = Operation(
             Moved,
             "Verschoben; reschedules_left: wie oft noch online.",
             example={
-                "reference": "K7QP-3XMA",
-                "status": "confirmed",
-                "location": "oranienburg",
-                "service": "beratung",
+                **EXAMPLE_BOOKING,
                 "start": "2026-12-02T10:00:00+01:00",
                 "end": "2026-12-02T10:30:00+01:00",
-                "name": "Erika Mustermann",
                 "reschedules_left": 2,
             },
         ),

@@ -8,7 +8,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 
 from http_api import create_api, entry_point, respond
-from http_api.contract import BOOKING_TOKEN, Answer, Operation
+from http_api.contract import BOOKING_TOKEN, EXAMPLE_BOOKING, Answer, Operation
 from terminbuchung import bookings, clock
 from terminbuchung.config import site_config
 from terminbuchung.mail.calendar_invite import organizer_address
@@ -33,15 +33,7 @@ SHOW = Operation(
             bookings.BookingDetails,
             "Die Buchung; status: pending, confirmed, cancelled, cancelled_by_office, "
             "expired oder replaced.",
-            example={
-                "reference": "K7QP-3XMA",
-                "status": "confirmed",
-                "location": "oranienburg",
-                "service": "beratung",
-                "start": "2026-12-01T09:00:00+01:00",
-                "end": "2026-12-01T09:30:00+01:00",
-                "name": "Erika Mustermann",
-            },
+            example=EXAMPLE_BOOKING,
         ),
     ),
     errors=("booking_not_found",),

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
 
 from http_api import create_api, entry_point, respond
-from http_api.contract import Answer, Operation, links_for_the_office
+from http_api.contract import EXAMPLE_CONFIRMATION, Answer, Operation, links_for_the_office
 from http_api.staff import staff_member
 from terminbuchung import bookings, clock, office
 from terminbuchung.config import site_config
@@ -57,14 +57,7 @@ BOOK_FOR_CALLER = Operation(
             201,
             bookings.Confirmation,
             "Gebucht (booked_via: phone).",
-            example={
-                "reference": "K7QP-3XMA",
-                "location": "oranienburg",
-                "service": "beratung",
-                "start": "2026-12-01T09:00:00+01:00",
-                "end": "2026-12-01T09:30:00+01:00",
-                "cancel_token": "q3vJ0bX8Yk2Lr5tW9nA1cE7dF4gH6iK0",
-            },
+            example=EXAMPLE_CONFIRMATION,
             links=links_for_the_office("$response.body#/reference"),
         ),
     ),

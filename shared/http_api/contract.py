@@ -59,6 +59,27 @@ ACCEPT_LANGUAGE = Parameter(
 )
 
 
+# The booking the examples show (made up), as the answers about one booking carry it.
+EXAMPLE_BOOKING: dict[str, Any] = {
+    "reference": "K7QP-3XMA",
+    "status": "confirmed",
+    "location": "oranienburg",
+    "service": "beratung",
+    "start": "2026-12-01T09:00:00+01:00",
+    "end": "2026-12-01T09:30:00+01:00",
+    "name": "Erika Mustermann",
+}
+# The same booking as a booking's own answer (201) gives it, with its token.
+EXAMPLE_CONFIRMATION: dict[str, Any] = {
+    "reference": "K7QP-3XMA",
+    "location": "oranienburg",
+    "service": "beratung",
+    "start": "2026-12-01T09:00:00+01:00",
+    "end": "2026-12-01T09:30:00+01:00",
+    "cancel_token": "q3vJ0bX8Yk2Lr5tW9nA1cE7dF4gH6iK0",
+}
+
+
 @dataclass(frozen=True)
 class Answer:
     """One successful answer: its status, the type the handler answers with (a dataclass
