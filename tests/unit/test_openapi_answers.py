@@ -7,15 +7,12 @@ runs the API's scenarios itself.
 """
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from infra.openapi import DOCUMENT
-from infra.template import DEFAULT_ROUTE_KEY, ROOT, Template
+from infra.template import DEFAULT_ROUTE_KEY, Template
+from tests.unit.recording import record_of_the_scenarios
 
 # Run by make unit after the record is complete (as test_table_access.py).
 NOT_SCENARIOS = ["test_openapi_answers.py", "test_table_access.py"]
@@ -23,22 +20,13 @@ NOT_SCENARIOS = ["test_openapi_answers.py", "test_table_access.py"]
 
 @pytest.fixture(scope="module")
 def recorded(tmp_path_factory: pytest.TempPathFactory) -> set[tuple[str, int, str | None]]:
-    given = os.environ.get("API_ANSWERS_RECORDED")
-    if given:
-        log = Path(given)
-    else:
-        log = tmp_path_factory.mktemp("api-answers") / "answers.log"
-        ignored = [f"--ignore=tests/unit/{name}" for name in NOT_SCENARIOS]
-        command = [sys.executable, "-m", "pytest", "-q", "-n", "2", "-p", "tests.unit.api_answers"]
-        run = subprocess.run(
-            [*command, *ignored, "tests/unit"],
-            cwd=ROOT,
-            env={**os.environ, "API_ANSWERS_LOG": str(log)},
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert run.returncode == 0, run.stdout[-4000:]
+    log = record_of_the_scenarios(
+        "tests.unit.api_answers",
+        "API_ANSWERS_LOG",
+        "API_ANSWERS_RECORDED",
+        NOT_SCENARIOS,
+        tmp_path_factory.mktemp("api-answers"),
+    )
     lines = log.read_text().splitlines()
     return {(route, status, code) for route, status, code in map(json.loads, lines)}
 

@@ -13,15 +13,13 @@ TABLE_ACCESS_RECORDED naming the record; run alone, this file runs the scenarios
 """
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from infra.template import Template
+from tests.unit.recording import record_of_the_scenarios
 from tests.unit.test_least_privilege import DAY_INDEX, TABLE, effective_permissions
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,21 +47,13 @@ def _read(path: Path) -> dict[str, set[Access]]:
 
 @pytest.fixture(scope="module")
 def recorded(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[Access]]:
-    given = os.environ.get("TABLE_ACCESS_RECORDED")
-    if given:
-        return _read(Path(given))
-    log = tmp_path_factory.mktemp("table-access") / "access.log"
-    ignored = [f"--ignore=tests/unit/{name}" for name in NO_TABLE_SCENARIOS]
-    command = [sys.executable, "-m", "pytest", "-q", "-n", "2", "-p", "tests.unit.table_access"]
-    run = subprocess.run(
-        [*command, *ignored, "tests/unit"],
-        cwd=ROOT,
-        env={**os.environ, "TABLE_ACCESS_LOG": str(log)},
-        capture_output=True,
-        text=True,
-        check=False,
+    log = record_of_the_scenarios(
+        "tests.unit.table_access",
+        "TABLE_ACCESS_LOG",
+        "TABLE_ACCESS_RECORDED",
+        NO_TABLE_SCENARIOS,
+        tmp_path_factory.mktemp("table-access"),
     )
-    assert run.returncode == 0, run.stdout[-4000:]
     return _read(log)
 
 
