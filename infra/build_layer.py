@@ -132,6 +132,15 @@ def fix_times(target: Path) -> None:
         os.utime(path, (SOURCE_DATE_EPOCH, SOURCE_DATE_EPOCH), follow_symlinks=False)
 
 
+def _run_in_layer(target: Path, probe: str) -> None:
+    """Runs `probe` in a fresh interpreter that sees the built layer only (no site-packages)."""
+    subprocess.run(  # noqa: S603 - our own fixed arguments
+        [sys.executable, "-I", "-S", "-B", "-c", f"import sys; sys.path[:0] = "
+         f"[{str(target)!r}]\n{probe}"],
+        check=True,
+    )  # fmt: skip
+
+
 def check_holidays(target: Path) -> None:
     """The pruned holidays package still knows Brandenburg's (pure Python, any machine)."""
     probe = (
@@ -139,11 +148,7 @@ def check_holidays(target: Path) -> None:
         "days = holidays.country_holidays('DE', subdiv='BB', years=2026)\n"
         "assert days.get(datetime.date(2026, 10, 31)) == 'Reformationstag', days\n"
     )
-    subprocess.run(  # noqa: S603 - our own fixed arguments
-        [sys.executable, "-I", "-S", "-B", "-c", f"import sys; sys.path[:0] = "
-         f"[{str(target)!r}]\n{probe}"],
-        check=True,
-    )  # fmt: skip
+    _run_in_layer(target, probe)
 
 
 def check_languages(target: Path) -> None:
@@ -154,11 +159,7 @@ def check_languages(target: Path) -> None:
         "for code in languages.CODES:\n"
         "    languages.date_and_time(code, datetime(2026, 12, 1, 9, tzinfo=UTC))\n"
     )
-    subprocess.run(  # noqa: S603 - our own fixed arguments
-        [sys.executable, "-I", "-S", "-B", "-c", f"import sys; sys.path[:0] = "
-         f"[{str(target)!r}]\n{probe}"],
-        check=True,
-    )  # fmt: skip
+    _run_in_layer(target, probe)
 
 
 def build(artifacts: Path) -> Path:
