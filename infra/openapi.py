@@ -2,10 +2,11 @@
 
 `make openapi` (python -m infra.openapi) imports every function of template.yaml that has
 HTTP routes, walks the routes of its Powertools resolver and reads the contract each handler
-carries (http_api.contract.Operation): the pydantic form it reads its body with, its query
-model or parameters, its answers (the domain's dataclasses or the handler's TypedDicts) and
-its error codes. pydantic writes the JSON Schemas; the status of every error code comes
-from http_api.STATUS_BY_CODE. Nothing here runs in a Lambda.
+carries (http_api.contract.Operation): the form it reads its body or query with (a
+dataclass whose fields carry their rules, terminbuchung.field_rules), its parameters, its
+answers (the domain's dataclasses or the handler's TypedDicts) and its error codes. pydantic
+writes the JSON Schemas, reading the forms' rules as the forms' own checker does; the status
+of every error code comes from http_api.STATUS_BY_CODE. Nothing here runs in a Lambda.
 
 `python -m infra.openapi --check` fails when the committed document differs (so does
 tests/unit/test_openapi.py).
@@ -30,7 +31,7 @@ if str(LAYER) not in sys.path:
     sys.path.insert(0, str(LAYER))
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver  # noqa: E402
-from pydantic import BaseModel, TypeAdapter  # noqa: E402
+from pydantic import TypeAdapter  # noqa: E402
 from pydantic.json_schema import JsonSchemaMode  # noqa: E402
 
 from http_api import ErrorAnswer, status_of  # noqa: E402
@@ -183,7 +184,7 @@ def _error_codes(route: Route) -> list[str]:
         codes += STAFF_ERRORS
     if contract.body is not None:
         codes += BODY_ERRORS + FIELD_ERRORS
-        if contract.body.model_config.get("extra") == "forbid":
+        if contract.body.__pydantic_config__.get("extra") == "forbid":
             codes.append("field_unknown")
     if contract.query is not None:
         codes += FIELD_ERRORS
@@ -212,8 +213,8 @@ def _parameter(parameter: Parameter) -> dict[str, Any]:
     return answer
 
 
-def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
-    schema = model.model_json_schema(mode="validation", by_alias=True)
+def _query_parameters(form: type) -> list[dict[str, Any]]:
+    schema = TypeAdapter(form).json_schema(mode="validation", by_alias=True)
     required = set(schema.get("required", []))
     return [
         {

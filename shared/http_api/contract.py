@@ -7,7 +7,8 @@ declarations from the function's resolver to write docs/openapi.json. Document a
 handler therefore name the same models and cannot drift apart.
 
 Only dataclasses and typing here: a function's cold start pays nothing for the document
-(pydantic's schema generation runs in infra/openapi.py, never in a Lambda).
+(pydantic's schema generation runs in infra/openapi.py, never in a Lambda; the forms are
+plain dataclasses, terminbuchung.forms).
 """
 
 from collections.abc import Callable
@@ -16,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
-    from pydantic import BaseModel
 
 # The handler's attribute infra/openapi.py finds the contract under.
 CONTRACT_ATTRIBUTE = "api_contract"
@@ -128,7 +128,7 @@ def links_for_the_office(reference: str) -> dict[str, dict[str, Any]]:
 
 
 @dataclass(frozen=True)
-class Operation[Form: "BaseModel" = "BaseModel", Query: "BaseModel" = "BaseModel"]:
+class Operation[Form = object, Query = object]:
     """The contract of one route. `errors`: the codes of its domain; infra/openapi.py adds
     those every route of its kind can answer (a body's, a query's, the staff routes')."""
 

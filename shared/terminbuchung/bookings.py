@@ -26,7 +26,7 @@ from terminbuchung.errors import (
     SlotUnavailable,
     TooLate,
 )
-from terminbuchung.forms import Applicant, BookingForm
+from terminbuchung.forms import Applicant, BookingForm, as_sent
 from terminbuchung.offers import online_service, open_location
 from terminbuchung.people import mailbox
 from terminbuchung.proof_of_work import to_spend
@@ -115,7 +115,7 @@ def book(
     confirm_by = now + window if window else None
     request = None
     if idempotency_key:
-        content = form.model_dump(mode="json", exclude={"altcha"})
+        content = as_sent(form, leave_out=("altcha",))
         request = idempotency.keyed(idempotency_key, "book", content, keys, now)
         if replay := idempotency.earlier(request, content, keys, now):
             return _replayed(replay.reference, keys, form)

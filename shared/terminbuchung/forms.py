@@ -1,41 +1,47 @@
 """What a citizen fills in, checked field by field, with German messages per field.
 
-The models validate and normalise (e-mail, household number); `parse` turns the first
-problem into an InvalidInput that names the field, fit to show next to it in a form.
+Each form is a frozen dataclass whose fields carry their rules (terminbuchung.field_rules):
+lengths, and functions that check and normalise (e-mail, household number). `parse`
+applies them and turns the first problem into an InvalidInput that names the field, fit to
+show next to it in a form. The same declarations give the API's document (infra/openapi.py,
+through pydantic at build time); tests/unit/test_form_rules.py holds the two readings equal.
+Why not pydantic at run time: its import and model building cost ~70 ms of every cold
+start (issue 14), more than all of our own code.
 """
 
 import re
 import unicodedata
+from collections.abc import Callable, Mapping
 from contextlib import suppress
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import date, datetime, time
-from typing import Annotated, Any, Protocol
-
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StrictBool,
-    ValidationError,
-    field_validator,
-    model_validator,
+from types import UnionType
+from typing import (
+    Annotated,
+    Any,
+    Final,
+    Literal,
+    Protocol,
+    Union,
+    get_args,
+    get_origin,
+    get_type_hints,
 )
-from pydantic_core import PydanticCustomError
 
 from terminbuchung.addresses import local_part_deliverable
 from terminbuchung.clock import in_berlin
 from terminbuchung.errors import InvalidInput
-from terminbuchung.languages import CODES, GERMAN, Language, Term, catalogue, message
+from terminbuchung.field_rules import After, Before, FieldProblem, Length, Strict
+from terminbuchung.languages import CODES, GERMAN, Language, Term, catalogue
 
 # RFC 5321: a mail server need not accept a longer local part; SES refuses it.
 _LOCAL_PART_LIMIT = 64
 
 
-def _invalid(key: str, **values: object) -> PydanticCustomError:
-    """A field's problem: its German text (pydantic fills in the values) and the catalogue's
-    key, so the API can say it in the citizen's language (terminbuchung.languages)."""
-    return PydanticCustomError("field_invalid", message(GERMAN, key), {"key": key, **values})
+def _invalid(key: str, **values: object) -> FieldProblem:
+    """A field's problem: the catalogue's key and its values, so the API can say it in the
+    citizen's language (terminbuchung.languages)."""
+    return FieldProblem(key, **values)
 
 
 def _plain_text(value: str) -> str:
@@ -126,20 +132,30 @@ def _language(value: object) -> object:
     return value
 
 
-Name = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_plain_text)]
-Identifier = Annotated[str, Field(min_length=1, max_length=40)]
-Instant = Annotated[datetime, BeforeValidator(_instant)]
-Email = Annotated[str, Field(min_length=1, max_length=254), AfterValidator(_email)]
-Phone = Annotated[str, Field(max_length=30), AfterValidator(_phone)]
-HouseholdNumber = Annotated[str, Field(max_length=20), AfterValidator(_household_number)]
-Remark = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_plain_text)]
-Reason = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_plain_text)]
+def _blank_is_none(value: object) -> object:
+    # A text area left empty (or only spaces) is no remark, not a missing one.
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+Name = Annotated[str, Length(1, 100), After(_plain_text)]
+Identifier = Annotated[str, Length(1, 40)]
+Instant = Annotated[datetime, Before(_instant)]
+Day = Annotated[date, Before(_day)]
+ClockTime = Annotated[time, Before(_clock_time)]
+Email = Annotated[str, Length(1, 254), After(_email)]
+Phone = Annotated[str, Length(max=30), After(_phone)]
+HouseholdNumber = Annotated[str, Length(max=20), After(_household_number)]
+Remark = Annotated[str, Length(1, 500), After(_plain_text)]
+Reason = Annotated[str, Length(1, 200), After(_plain_text)]
+Token = Annotated[str, Length(1, 200)]
 # The language of the booking's e-mails (terminbuchung.languages); German if not given.
-ChosenLanguage = Annotated[Language, BeforeValidator(_language)]
+ChosenLanguage = Annotated[Language, Before(_language)]
 
-
-class _Form(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+# Every form: unknown fields are refused (a typo must not pass unnoticed), texts trimmed.
+# (A plain dict: pydantic reads a mapping of another type as a deprecated config class.)
+_FORM: Final[dict[str, object]] = {"extra": "forbid", "str_strip_whitespace": True}
+# Query strings carry whatever a browser or cache adds: only the known parameters count.
+_QUERY: Final[dict[str, object]] = {"extra": "ignore", "str_strip_whitespace": True}
 
 
 class Applicant(Protocol):
@@ -159,20 +175,20 @@ class Applicant(Protocol):
     def language(self) -> Language: ...
 
 
-class PriorityClaim(_Form):
+@dataclass(frozen=True)
+class PriorityClaim:
     """The office-cancelled booking whose priority a new booking uses (terminbuchung.priority),
     as the notice's link carries it."""
 
+    __pydantic_config__ = _FORM
+
     reference: Identifier
-    token: Annotated[str, Field(min_length=1, max_length=200)]
+    token: Token
 
 
-class BookingForm(_Form):
-    @field_validator("remarks", mode="before")
-    @classmethod
-    def _no_remarks(cls, value: Any) -> Any:
-        # A text area left empty (or only spaces) is no remark, not a missing one.
-        return None if isinstance(value, str) and not value.strip() else value
+@dataclass(frozen=True)
+class BookingForm:
+    __pydantic_config__ = _FORM
 
     location: Identifier
     service: Identifier
@@ -183,30 +199,24 @@ class BookingForm(_Form):
     household_number: HouseholdNumber | None = None
     # "Anmerkungen", e.g. an interpreter or step-free access: stored with the booking's
     # personal data, shown to staff, never logged.
-    remarks: Remark | None = None
+    remarks: Annotated[Remark | None, Before(_blank_is_none)] = None
     # After an office cancellation: that booking's reference and token (the notice's link).
     priority_for: PriorityClaim | None = None
     # A corrected address: the `hold` the 202 of the first try answered, so this booking
     # replaces that pending one (terminbuchung.hold_handles). Anything that opens nothing
     # is as if not given.
-    replaces_hold: Annotated[str, Field(max_length=1000)] | None = None
+    replaces_hold: Annotated[str, Length(max=1000)] | None = None
     language: ChosenLanguage = GERMAN
     # The solved proof-of-work puzzle, as the page sends it: checked by the use case
     # (proof_of_work.check_solution), so anything here fails as challenge_failed.
     altcha: Any = None
 
 
-class PhoneBookingForm(_Form):
+@dataclass(frozen=True)
+class PhoneBookingForm:
     """The office books for a caller: an e-mail address only if the caller gives one."""
 
-    @model_validator(mode="before")
-    @classmethod
-    def _empty_is_not_given(cls, data: Any) -> Any:
-        # A console sends "" for a field left empty: for a caller that means "not given".
-        if not isinstance(data, dict):
-            return data
-        optional = ("email", "phone", "household_number", "remarks", "language")
-        return {k: v for k, v in data.items() if not (k in optional and v == "")}
+    __pydantic_config__ = _FORM
 
     location: Identifier
     service: Identifier
@@ -218,26 +228,38 @@ class PhoneBookingForm(_Form):
     remarks: Remark | None = None
     language: ChosenLanguage = GERMAN
 
+    @staticmethod
+    def given(data: dict[str, Any]) -> dict[str, Any]:
+        # A console sends "" for a field left empty: for a caller that means "not given".
+        optional = ("email", "phone", "household_number", "remarks", "language")
+        return {k: v for k, v in data.items() if not (k in optional and v == "")}
 
-class OfficeCancelForm(_Form):
+
+@dataclass(frozen=True)
+class OfficeCancelForm:
+    __pydantic_config__ = _FORM
+
     reason: Reason
 
 
-class ClosureForm(_Form):
-    day: Annotated[date, BeforeValidator(_day)]
-    start: Annotated[time, BeforeValidator(_clock_time)] | None = Field(default=None, alias="from")
-    end: Annotated[time, BeforeValidator(_clock_time)] | None = Field(default=None, alias="until")
-    reason: Reason
+@dataclass(frozen=True)
+class ClosureForm:
+    __pydantic_config__ = _FORM
+
+    day: Day
+    start: ClockTime | None = field(default=None, metadata={"alias": "from"})
+    end: ClockTime | None = field(default=None, metadata={"alias": "until"})
+    reason: Reason = field(kw_only=True)
     # True: only say what the closure would do (slots, bookings cancelled); change nothing.
-    dry_run: StrictBool = False
+    dry_run: Annotated[bool, Strict()] = field(default=False, kw_only=True)
 
 
-class SlotQuery(_Form):
-    # Query strings carry whatever a browser or cache adds; only these three count.
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, frozen=True)
+@dataclass(frozen=True)
+class SlotQuery:
+    __pydantic_config__ = _QUERY
 
-    first_day: Annotated[date, BeforeValidator(_day)] | None = Field(default=None, alias="from")
-    last_day: Annotated[date, BeforeValidator(_day)] | None = Field(default=None, alias="to")
+    first_day: Day | None = field(default=None, metadata={"alias": "from"})
+    last_day: Day | None = field(default=None, metadata={"alias": "to"})
     service: Identifier | None = None
     # "1": also the times the daily quota kept back, which a booking with priority may take
     # (terminbuchung.priority); anything else is no.
@@ -248,76 +270,274 @@ class SlotQuery(_Form):
         return self.priority == "1"
 
 
-class CancelForm(_Form):
-    token: Annotated[str, Field(min_length=1, max_length=200)]
+@dataclass(frozen=True)
+class CancelForm:
+    __pydantic_config__ = _FORM
+
+    token: Token
 
 
-class ConfirmForm(_Form):
-    token: Annotated[str, Field(min_length=1, max_length=200)]
+@dataclass(frozen=True)
+class ConfirmForm:
+    __pydantic_config__ = _FORM
+
+    token: Token
 
 
-class LookupForm(_Form):
+@dataclass(frozen=True)
+class LookupForm:
     """ "Termin wiederfinden": the address the links are to go to."""
+
+    __pydantic_config__ = _FORM
 
     email: Email
     altcha: Any = None  # the proof of work, as for a booking (proof_of_work.check_solution)
 
 
-class RescheduleForm(_Form):
-    token: Annotated[str, Field(min_length=1, max_length=200)]
+@dataclass(frozen=True)
+class RescheduleForm:
+    __pydantic_config__ = _FORM
+
+    token: Token
     start: Instant
     altcha: Any = None  # the proof of work, as for a booking (proof_of_work.check_solution)
 
 
-def _problem(error: dict[str, Any], field: str | None) -> InvalidInput:
-    """The InvalidInput for one pydantic error: its code, and its text as a catalogue key
-    with values (German by default; the API answers in the citizen's language)."""
-    kind = error["type"]
-    labelled = f"field.label.{field}"
-    label = Term(labelled if labelled in catalogue(GERMAN) else "field.label.other")
-    if kind == "field_invalid":
-        values = dict(error.get("ctx") or {})
-        return InvalidInput(field=field, code="field_invalid", key=values.pop("key"), values=values)
-    # Every text field asks for at least one character: too short means left empty.
-    if kind in ("missing", "string_too_short", "too_short"):
-        return InvalidInput(
-            field=field, code="field_missing", key="field.missing", values={"label": label}
+# The checker: reads the declarations above as pydantic reads them for the document.
+
+
+class _Refused(Exception):
+    """A field's problem: the InvalidInput's code and key; `field` once it is known."""
+
+    def __init__(
+        self, code: str, key: str, values: Mapping[str, object] | None = None, field: str = ""
+    ) -> None:
+        self.code, self.key, self.values, self.field = code, key, dict(values or {}), field
+
+
+type _Check = Callable[[object], object]
+
+
+def _label(field_name: str) -> Term:
+    labelled = f"field.label.{field_name}"
+    return Term(labelled if labelled in catalogue(GERMAN) else "field.label.other")
+
+
+def _problem(refused: _Refused) -> InvalidInput:
+    """The InvalidInput for a field's problem, its text as a catalogue key with values
+    (German by default; the API answers in the citizen's language)."""
+    field_name, values = refused.field, dict(refused.values)
+    if refused.key == "field.check" and field_name == "email":
+        return InvalidInput(field=field_name, code="field_invalid", key="field.email")
+    if refused.code in ("field_missing", "field_too_long") or refused.key == "field.check":
+        values["label"] = _label(field_name)
+    return InvalidInput(field=field_name, code=refused.code, key=refused.key, values=values)
+
+
+def _wrong_type(value: object) -> _Refused:
+    return _Refused("field_invalid", "field.check")
+
+
+def _text(strip: bool) -> _Check:
+    def check(value: object) -> object:
+        if not isinstance(value, str):
+            raise _wrong_type(value)
+        return value.strip() if strip else value
+
+    return check
+
+
+def _of_type(kind: type) -> _Check:
+    def check(value: object) -> object:
+        # bool is an int, and a datetime a date: the exact type, as pydantic's strict check.
+        if type(value) is not kind:
+            raise _wrong_type(value)
+        return value
+
+    return check
+
+
+def _length(rule: Length, inner: _Check) -> _Check:
+    def check(value: object) -> object:
+        checked = inner(value)
+        size = len(checked)  # type: ignore[arg-type]
+        # Every text field asks for at least one character: too short means left empty.
+        if rule.min is not None and size < rule.min:
+            raise _Refused("field_missing", "field.missing")
+        if rule.max is not None and size > rule.max:
+            raise _Refused("field_too_long", "field.too_long", {"limit": rule.max})
+        return checked
+
+    return check
+
+
+def _before(function: _Check, inner: _Check) -> _Check:
+    def check(value: object) -> object:
+        try:
+            return inner(function(value))
+        except FieldProblem as problem:
+            raise _Refused("field_invalid", problem.key, problem.values) from None
+
+    return check
+
+
+def _after(function: _Check, inner: _Check) -> _Check:
+    def check(value: object) -> object:
+        checked = inner(value)
+        try:
+            return function(checked)
+        except FieldProblem as problem:
+            raise _Refused("field_invalid", problem.key, problem.values) from None
+
+    return check
+
+
+def _check_of(hint: object, settings: Mapping[str, object]) -> _Check:  # noqa: PLR0911 - one per kind
+    """The check of one field's type with its rules."""
+    origin = get_origin(hint)
+    if origin is Annotated:
+        inner_type, *rules = get_args(hint)
+        return _with_rules(inner_type, rules, settings)
+    if origin in (Union, UnionType):
+        choices = [choice for choice in get_args(hint) if choice is not type(None)]
+        if len(choices) != 1 or len(get_args(hint)) != 2:
+            raise TypeError(f"only 'X | None' is a choice the forms' checker knows: {hint}")
+        some = _check_of(choices[0], settings)
+        return lambda value: None if value is None else some(value)
+    if origin is Literal:
+        allowed = get_args(hint)
+        return lambda value: value if value in allowed else _raise(_wrong_type(value))
+    if hint is Any:
+        return lambda value: value
+    if hint is str:
+        return _text(bool(settings.get("str_strip_whitespace")))
+    if hint is bool:
+        raise TypeError("a yes/no field is Annotated[bool, Strict()]: pydantic takes 'yes'")
+    if hint in (date, time, datetime):
+        return _of_type(hint)
+    if isinstance(hint, type) and hasattr(hint, "__dataclass_fields__"):
+        return _nested(hint)
+    raise TypeError(f"the forms' checker does not know the type {hint!r}")
+
+
+def _with_rules(inner_type: object, rules: list[object], settings: Mapping[str, object]) -> _Check:
+    """In pydantic's order: each rule wraps those written before it (so a Before written
+    last runs first)."""
+    strict = any(isinstance(rule, Strict) for rule in rules)
+    check = _of_type(bool) if inner_type is bool and strict else _check_of(inner_type, settings)
+    for rule in rules:
+        if isinstance(rule, Length):
+            check = _length(rule, check)
+        elif isinstance(rule, Before):
+            check = _before(rule.function, check)
+        elif isinstance(rule, After):
+            check = _after(rule.function, check)
+        elif not isinstance(rule, Strict):
+            raise TypeError(f"the forms' checker does not know the rule {rule!r}")
+    return check
+
+
+def _nested(form: type) -> _Check:
+    def check(value: object) -> object:
+        if not isinstance(value, dict):
+            raise _wrong_type(value)
+        return _checked(form, value)
+
+    return check
+
+
+def _raise(error: Exception) -> Any:
+    raise error
+
+
+@dataclass(frozen=True)
+class _Field:
+    name: str
+    key: str  # as sent: the alias, if the field has one
+    check: _Check
+    required: bool
+
+
+_FIELDS: dict[type, tuple[tuple[_Field, ...], Mapping[str, object]]] = {}
+
+
+def _fields_of(form: type) -> tuple[tuple[_Field, ...], Mapping[str, object]]:
+    """A form's fields and their checks, made once per form (on its first use)."""
+    if form in _FIELDS:
+        return _FIELDS[form]
+    settings: Mapping[str, object] = getattr(form, "__pydantic_config__", {})
+    hints = get_type_hints(form, include_extras=True)
+    declared = tuple(
+        _Field(
+            name=spec.name,
+            key=spec.metadata.get("alias", spec.name),
+            check=_check_of(hints[spec.name], settings),
+            required=spec.default is MISSING and spec.default_factory is MISSING,
         )
-    if kind in ("string_too_long", "too_long"):
-        limit = error.get("ctx", {}).get("max_length")
-        return InvalidInput(
-            field=field,
-            code="field_too_long",
-            key="field.too_long",
-            values={"label": label, "limit": limit},
-        )
-    if kind == "extra_forbidden":
-        return InvalidInput(field=field, code="field_unknown", key="field.unknown")
-    if field == "email":
-        return InvalidInput(field=field, code="field_invalid", key="field.email")
-    return InvalidInput(
-        field=field, code="field_invalid", key="field.check", values={"label": label}
+        for spec in fields(form)
     )
+    _FIELDS[form] = declared, settings
+    return declared, settings
+
+
+def _checked[F](form: type[F], data: dict[str, Any]) -> F:
+    """`data` as `form`, or _Refused/InvalidInput for the first field at fault: the fields in
+    their order, then the fields the form does not know (as pydantic reports them)."""
+    declared, settings = _fields_of(form)
+    given = getattr(form, "given", None)
+    if given is not None:
+        data = given(data)
+    values: dict[str, object] = {}
+    for spec in declared:
+        if spec.key not in data:
+            if spec.required:
+                raise _Refused("field_missing", "field.missing", field=spec.key)
+            continue
+        try:
+            values[spec.name] = spec.check(data[spec.key])
+        except _Refused as refused:
+            # Within a nested form too: the problem is this field's (the page shows it here).
+            raise _Refused(refused.code, refused.key, refused.values, spec.key) from None
+    if settings.get("extra") == "forbid":
+        known = {spec.key for spec in declared}
+        for key in data:
+            if key not in known:
+                raise _Refused("field_unknown", "field.unknown", field=str(key))
+    return form(**values)
 
 
 def parse_day(text: str, *, field: str) -> date:
     """A day in a path, e.g. /days/2026-12-01, or InvalidInput naming `field`."""
     try:
         return _day(text)
-    except PydanticCustomError as error:
-        values = dict(error.context or {})
-        key = values.pop("key")
-        raise InvalidInput(field=field, code="field_invalid", key=key, values=values) from None
+    except FieldProblem as problem:
+        raise InvalidInput(
+            field=field, code="field_invalid", key=problem.key, values=problem.values
+        ) from None
 
 
-def parse[F: BaseModel](form: type[F], data: object) -> F:
+def parse[F](form: type[F], data: object) -> F:
     """Validate `data` as `form`, or raise InvalidInput for the first field at fault."""
     if not isinstance(data, dict):
         raise InvalidInput(field=None, code="body_invalid")
     try:
-        return form.model_validate(data)
-    except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        loc = first["loc"]
-        field = str(loc[0]) if loc else None
-        raise _problem(dict(first), field) from None
+        return _checked(form, data)
+    except _Refused as refused:
+        raise _problem(refused) from None
+
+
+def as_sent(form: object, leave_out: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The checked form as JSON values (times as ISO 8601 text), e.g. to compare a retry's
+    form with the first one's (terminbuchung.idempotency)."""
+    plain = _plain(form)
+    if not isinstance(plain, dict):
+        raise TypeError(f"not a form: {type(form).__name__}")
+    return {name: value for name, value in plain.items() if name not in leave_out}
+
+
+def _plain(value: object) -> object:
+    if hasattr(value, "__dataclass_fields__") and not isinstance(value, type):
+        return {spec.name: _plain(getattr(value, spec.name)) for spec in fields(value)}  # type: ignore[arg-type]
+    if isinstance(value, (date, time)):  # a datetime is a date
+        return value.isoformat()
+    return value

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import requests
 
-from terminbuchung import bookings, office
+from terminbuchung import bookings, forms, office
 from terminbuchung.clock import BERLIN, iso
 from terminbuchung.config import SiteConfig
 from terminbuchung.errors import AlreadyMarked
@@ -120,7 +120,7 @@ def slot_at(start: datetime) -> SlotItem:
 
 
 def online_booking(site: SiteConfig, email: str) -> str:
-    form = BookingForm.model_validate(
+    form = forms.parse(BookingForm,
         {"location": "oranienburg", "service": "beratung", "start": iso(TUESDAY_10),
          "name": "Erika Mustermann", "email": email}
     )  # fmt: skip
@@ -160,7 +160,7 @@ def test_attendance_counts_once_however_many_clicks_arrive_at_once(
 def test_phone_bookings_closures_and_resends_on_aws_s_engine(
     office_table: str, site: SiteConfig
 ) -> None:
-    phone = PhoneBookingForm.model_validate(
+    phone = forms.parse(PhoneBookingForm,
         {"location": "oranienburg", "service": "beratung", "start": iso(TUESDAY_10),
          "name": "Karl Anrufer", "remarks": "Dolmetscher"}
     )  # fmt: skip
@@ -169,8 +169,9 @@ def test_phone_bookings_closures_and_resends_on_aws_s_engine(
     resent = office.resend(ANNA, online, MONDAY)
     assert resent.reference == online
 
-    closure = ClosureForm.model_validate(
-        {"day": "2026-12-01", "from": "09:00", "until": "12:00", "reason": "Fortbildung"}
+    closure = forms.parse(
+        ClosureForm,
+        {"day": "2026-12-01", "from": "09:00", "until": "12:00", "reason": "Fortbildung"},
     )
     done = office.close(site, ANNA, "oranienburg", closure, MONDAY)
 

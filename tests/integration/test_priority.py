@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import requests
 
-from terminbuchung import bookings, office
+from terminbuchung import bookings, forms, office
 from terminbuchung.clock import BERLIN
 from terminbuchung.config import SiteConfig
 from terminbuchung.errors import BookingError
@@ -147,7 +147,7 @@ def quota_table(dynamodb_endpoint: str, site: SiteConfig) -> Iterator[str]:
 
 
 def _book_directly(site: SiteConfig, start: str, **extra: Any) -> bookings.Confirmation:
-    form = BookingForm.model_validate(_booking(start, **extra))
+    form = forms.parse(BookingForm, _booking(start, **extra))
     made = bookings.book(form, site, MONDAY, KEY)
     assert isinstance(made, bookings.Confirmation)
     return made

@@ -11,7 +11,7 @@ import boto3
 import pytest
 
 from http_api.negotiation import preferred_type
-from terminbuchung import evaluation, office
+from terminbuchung import evaluation, forms, office
 from terminbuchung.clock import BERLIN
 from terminbuchung.config import SiteConfig
 from terminbuchung.errors import BookingError
@@ -530,13 +530,14 @@ def test_the_report_is_unchanged_after_the_bookings_expire(
     )
     assert cancelled.status == 200
     # By phone, at 08:00: the office books a caller into the free seat.
-    form = PhoneBookingForm.model_validate(
+    form = forms.parse(
+        PhoneBookingForm,
         {
             "location": "oranienburg",
             "service": "beratung",
             "start": TUESDAY_10,
             "name": "Anrufer ohne E-Mail",
-        }
+        },
     )
     caller = office.book_for_caller(form, site, anna, now + timedelta(hours=1), token_keys())
     # Another citizen's appointment the office calls off.

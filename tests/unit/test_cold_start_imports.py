@@ -1,0 +1,51 @@
+"""What a function's cold start imports: nothing it does not need (issue 14). pydantic
+checks the site configuration at build time and writes the API's document; no function
+imports it. The mail templates, the holidays and the e-mail address check are imported
+only by the functions that use them, and only on first use."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FUNCTIONS = sorted(p.parent.name for p in (ROOT / "functions").glob("*/app.py"))
+# Heavy packages, and the functions that import them at their cold start.
+IMPORTED_ONLY_BY = {
+    "pydantic": set(),
+    "pydantic_core": set(),
+    "email_validator": set(),  # on the first address checked (terminbuchung.forms)
+    "holidays": set(),  # on the first day released (terminbuchung.schedule)
+    "babel": set(),  # on the first date written in an e-mail (terminbuchung.languages)
+    "jinja2": {"send_email", "send_reminders"},
+}
+
+PROBE = """
+import sys
+sys.path[:0] = [{task!r}, {shared!r}]
+import app
+print(" ".join(sorted({{name.split(".")[0] for name in sys.modules}})))
+"""
+
+
+@pytest.mark.parametrize("function", FUNCTIONS)
+def test_a_cold_start_imports_only_what_the_function_needs(function: str) -> None:
+    environment = {
+        "AWS_DEFAULT_REGION": "eu-central-1",
+        "AWS_LAMBDA_FUNCTION_NAME": function,
+        "TABLE_NAME": "cold-start-test",
+        "POWERTOOLS_SERVICE_NAME": "terminbuchung",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "LAMBDA_TASK_ROOT": "/var/task",
+        "PATH": "/usr/bin:/bin",
+    }
+    probe = PROBE.format(task=str(ROOT / "functions" / function), shared=str(ROOT / "shared"))
+    answer = subprocess.run(
+        [sys.executable, "-c", probe], env=environment, capture_output=True, text=True, check=False
+    )
+    assert answer.returncode == 0, answer.stderr[-2000:]
+    imported = set(answer.stdout.split())
+    assert "terminbuchung" in imported  # the probe saw the function's imports
+    for package, importers in IMPORTED_ONLY_BY.items():
+        assert (package in imported) == (function in importers), package
