@@ -3,7 +3,9 @@ shared/Makefile (BuildMethod: makefile); `python -m infra.build_layer DIR` build
 
 1. The packages of shared/requirements.lock, every one checked against its hashes, as
    Lambda's platform gets them (manylinux aarch64 wheels, CPython 3.13), by uv.
-2. Our own packages: terminbuchung, http_api and the site configurations.
+2. Our own packages: terminbuchung, http_api and the site configurations, each of these
+   checked now and shipped with its checked form beside it (`oberhavel.toml.checked.json`),
+   which a cold start reads without pydantic (terminbuchung.config).
 3. What no function imports is left out (LEFT_OUT, the SDK's service models but ours, the
    holidays of every country but Germany, Babel's data of other languages than ours): a
    smaller layer, a faster cold start.
@@ -64,6 +66,20 @@ def copy_our_packages(target: Path) -> None:
         shutil.copytree(
             SHARED / name, target / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
         )
+
+
+def write_checked_configs(target: Path) -> None:
+    """Every shipped site configuration, checked by the validator the functions would run,
+    and its checked form beside it: an invalid file fails the build, naming line and field."""
+    if str(SHARED) not in sys.path:
+        sys.path.insert(0, str(SHARED))
+    from terminbuchung.config import ConfigError, checked_form, checked_path
+
+    for site_file in sorted((target / "config").glob("*.toml")):
+        try:
+            checked_path(site_file).write_bytes(checked_form(site_file))
+        except ConfigError as error:
+            raise SystemExit(str(error)) from error
 
 
 def leave_out_unused(target: Path) -> None:
@@ -162,6 +178,19 @@ def check_languages(target: Path) -> None:
     _run_in_layer(target, probe)
 
 
+def check_configs_load_without_pydantic(target: Path) -> None:
+    """Each shipped configuration is read from its checked form, so no cold start imports
+    pydantic for it (nor could it here: the layer's pydantic_core is built for arm64)."""
+    probe = (
+        "from pathlib import Path\n"
+        "from terminbuchung.config import load_site_config\n"
+        f"for site_file in sorted(Path({str(target / 'config')!r}).glob('*.toml')):\n"
+        "    load_site_config(site_file)\n"
+        "assert 'pydantic' not in sys.modules, sorted(sys.modules)\n"
+    )
+    _run_in_layer(target, probe)
+
+
 def build(artifacts: Path) -> Path:
     target = artifacts / "python"
     if target.exists():
@@ -169,9 +198,11 @@ def build(artifacts: Path) -> Path:
     target.mkdir(parents=True)
     install_locked(target)
     copy_our_packages(target)
+    write_checked_configs(target)
     leave_out_unused(target)
     check_holidays(target)
     check_languages(target)
+    check_configs_load_without_pydantic(target)
     precompile(target)
     fix_times(target)
     return target

@@ -4,9 +4,10 @@
 
 Which files: the default of template.yaml's parameter SiteConfigFile and the SiteConfigFile
 of every environment in samconfig.toml (`parameter_overrides`). Each is read from
-shared/config/ by `terminbuchung.config.load_site_config`, the validator every function runs
-at its cold start: a typo fails the build, naming file, line and field, instead of every
-request of the deployed stack. Exit status 1 if any file is invalid or missing.
+shared/config/ and checked by `terminbuchung.config.checked_form`, the check the layer build
+runs before it ships the file's checked form: a typo fails the build, naming file, line and
+field, instead of every request of the deployed stack. Exit status 1 if any file is invalid
+or missing.
 
 `--root` is the project (template.yaml, samconfig.toml, shared/config/); by default this one.
 """
@@ -61,12 +62,12 @@ def shipped_files(root: Path) -> dict[str, list[str]]:
 
 def check(root: Path) -> list[str]:
     """The problems of every shipped configuration; empty if there are none."""
-    from terminbuchung.config import ConfigError, load_site_config
+    from terminbuchung.config import ConfigError, checked_form
 
     problems = []
     for name, named_in in shipped_files(root).items():
         try:
-            load_site_config(root / "shared" / "config" / name)
+            checked_form(root / "shared" / "config" / name)
         except ConfigError as error:
             problems.append(f"{error}\n  (named in {', '.join(named_in)})")
     return problems

@@ -10,6 +10,7 @@ booking window: those rules stay where they are (booking_window, schedule, the s
 conditions in table.bookings.reserve). Decided in docs/ARCHITECTURE.md.
 """
 
+from dataclasses import replace
 from datetime import date, datetime
 
 from terminbuchung.booking_window import is_bookable
@@ -51,7 +52,7 @@ def unreleased_slots(
     slots (GET /locations/{location}/slots?priority=1). Two Queries; only this list pays."""
     if location.daily_quota is None or last < first:
         return []
-    without_quota = location.model_copy(update={"daily_quota": None})
+    without_quota = replace(location, daily_quota=None)
     closed = closures_between(location.id, first, last)
     released = {item.local_start for item in slots_between(location.id, first, last)}
     return [
@@ -66,6 +67,6 @@ def _unreleased_seat(location: Location, start: datetime) -> PlannedSlot | None:
     """The slot of the location's plan at `start` without the daily quota (opening hours,
     holidays, the configured and the office's closures all count), or None."""
     day = start.date()
-    without_quota = location.model_copy(update={"daily_quota": None})
+    without_quota = replace(location, daily_quota=None)
     planned = slots_on(without_quota, day, closures_between(location.id, day, day))
     return next((slot for slot in planned if slot.start == start), None)

@@ -4,14 +4,18 @@ The check is run as the build runs it, `python -m infra.check_site_config`, on a
 project in a temporary directory with one file broken.
 """
 
+import hashlib
+import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from pydantic import TypeAdapter
 
 from infra import check_site_config
+from terminbuchung.config import SiteConfig, checked_path, load_site_config
 
 ROOT = Path(__file__).resolve().parents[2]
 TWO_WINDOWS = 'tuesday = ["08:00-12:00", "13:00-17:00"]'
@@ -108,3 +112,22 @@ parameter_overrides = "Stage=\\"dev\\" SiteConfigFile=\\"gone.toml\\""
     assert "named in samconfig.toml [trial.deploy]" in done.stderr
     assert "cannot read site configuration" in done.stderr
     assert "gone.toml" in done.stderr
+
+
+def test_a_checked_form_beside_the_file_does_not_spare_it_the_check(project: Path) -> None:
+    """The build checks the file itself: a checked form left in shared/config/ (it is the
+    layer's artefact, never committed) cannot vouch for a broken file."""
+    site_file = project / "shared" / "config" / "oberhavel.toml"
+    valid = load_site_config(site_file)
+    break_file(site_file, "horizon_days = 5", "horizon_days = 500")
+    forged = {
+        "source_sha256": hashlib.sha256(site_file.read_bytes()).hexdigest(),
+        "config": TypeAdapter(SiteConfig).dump_python(valid, mode="json"),
+    }
+    checked_path(site_file).write_text(json.dumps(forged), encoding="utf-8")
+    assert load_site_config(site_file) == valid  # what a cold start would believe
+
+    done = run_check(project)
+
+    assert done.returncode == 1
+    assert "locations[0].horizon_days" in done.stderr

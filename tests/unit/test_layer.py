@@ -1,10 +1,13 @@
 """The layer is reproducible and is what the tests run: shared/requirements.lock pins every
 package with hashes, the virtualenv holds exactly those versions (boto3 and botocore as one
-pair), the SDK models the build keeps cover every client the code makes, and two builds
-give the same bytes (infra/build_layer.py)."""
+pair), the SDK models the build keeps cover every client the code makes, every site
+configuration ships checked, and two builds give the same bytes (infra/build_layer.py)."""
 
 import hashlib
+import json
 import re
+import shutil
+import subprocess
 from importlib.metadata import version
 from pathlib import Path
 
@@ -110,3 +113,33 @@ def test_the_layer_is_precompiled_for_opt_python_and_pruned(built: tuple[Path, P
     assert cldr == set(build_layer.BABEL_LOCALES)
     assert not list(layer.rglob("*.pyi"))
     assert not (layer / "bin").exists()
+
+
+def test_every_shipped_site_configuration_has_its_checked_form(built: tuple[Path, Path]) -> None:
+    layer, _ = built
+    shipped = sorted(p.name for p in (ROOT / "shared" / "config").glob("*.toml"))
+    assert shipped
+    for name in shipped:
+        source = (layer / "config" / name).read_bytes()
+        checked = json.loads((layer / "config" / f"{name}.checked.json").read_bytes())
+        assert checked["source_sha256"] == hashlib.sha256(source).hexdigest()
+        assert checked["config"]["locations"]
+
+
+def test_the_layer_s_probe_refuses_a_configuration_its_checked_form_was_not_made_from(
+    built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A file edited after its check would be checked at every cold start, with pydantic."""
+    layer, _ = built
+    edited = tmp_path / "python"
+    edited.mkdir()
+    for entry in layer.iterdir():
+        if entry.name != "config":
+            (edited / entry.name).symlink_to(entry)
+    shutil.copytree(layer / "config", edited / "config")
+    for site_file in (edited / "config").glob("*.toml"):
+        site_file.write_text(site_file.read_text(encoding="utf-8") + "\n# edited\n", "utf-8")
+    build_layer.check_configs_load_without_pydantic(layer)
+
+    with pytest.raises(subprocess.CalledProcessError):
+        build_layer.check_configs_load_without_pydantic(edited)

@@ -1,11 +1,13 @@
 """The daily release and the office's closures, against moto."""
 
+import dataclasses
 import json
 from collections import Counter
 from datetime import date, datetime
 from typing import Any
 
 import pytest
+from pydantic import TypeAdapter
 
 from infra.local.lambda_runtime import LocalFunction
 from infra.ops import cli as ops
@@ -50,11 +52,14 @@ def writes(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
 
 
 def with_location(site: SiteConfig, location_id: str, **changes: Any) -> SiteConfig:
+    checked = TypeAdapter(Location)
     locations = [
-        Location.model_validate({**loc.model_dump(), **changes}) if loc.id == location_id else loc
+        checked.validate_python({**checked.dump_python(loc), **changes})
+        if loc.id == location_id
+        else loc
         for loc in site.locations
     ]
-    return site.model_copy(update={"locations": locations})
+    return dataclasses.replace(site, locations=locations)
 
 
 def slots(location: str = "oranienburg") -> list[SlotItem]:

@@ -2,6 +2,7 @@
 a day with appointments, not merely the next release, with the shipped configuration
 (Monday to Friday, five days ahead, released at 06:00)."""
 
+import dataclasses
 from datetime import datetime
 
 import pytest
@@ -48,12 +49,12 @@ def test_the_next_release_that_opens_a_day_with_appointments(
 def test_a_location_without_opening_hours_has_no_release_to_name(site: SiteConfig) -> None:
     oranienburg = site.location("oranienburg")
     assert oranienburg is not None
-    closed = oranienburg.model_copy(
-        update={
-            "opening_hours": oranienburg.opening_hours.model_copy(
-                update={key: [] for key in ("monday", "tuesday", "wednesday", "thursday", "friday")}
-            )
-        }
+    closed = dataclasses.replace(
+        oranienburg,
+        opening_hours=dataclasses.replace(
+            oranienburg.opening_hours,
+            **{key: [] for key in ("monday", "tuesday", "wednesday", "thursday", "friday")},
+        ),
     )
 
     assert next_release(closed, berlin("2026-11-30T07:00")) is None

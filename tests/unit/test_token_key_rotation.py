@@ -5,6 +5,7 @@ local stack and the tests read (TOKEN_KEY, TOKEN_KEY_PREVIOUS) and a cleared cac
 cold start after `infra.ops token-key rotate` reads the secret anew.
 """
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from datetime import datetime
 
@@ -163,8 +164,8 @@ def test_the_guard_holds_across_a_rotation_for_a_person_allowed_several_bookings
 ) -> None:
     """Seats are counted under both keys: two bookings allowed, one before, one after, no
     third."""
-    rules = site.booking.model_copy(update={"max_active_bookings_per_person": 2})
-    site = site.model_copy(update={"booking": rules})
+    rules = dataclasses.replace(site.booking, max_active_bookings_per_person=2)
+    site = dataclasses.replace(site, booking=rules)
     old, rotated = TokenKeys(OLD.encode()), TokenKeys(NEW.encode(), OLD.encode())
 
     def form(start: str) -> BookingForm:
