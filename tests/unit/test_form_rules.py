@@ -58,7 +58,7 @@ def _keys(form: type) -> list[str]:
 def _by_pydantic(form: type, data: dict[str, Any]) -> tuple[str, object]:
     given = getattr(form, "given", None)
     try:
-        checked = TypeAdapter(form).validate_python(given(data) if given else data)
+        checked: object = TypeAdapter(form).validate_python(given(data) if given else data)
     except ValidationError as error:
         first = error.errors(include_url=False)[0]["loc"]
         return "refused", str(first[0])
@@ -78,7 +78,9 @@ def test_the_checker_and_the_document_agree_on_every_input(form: type) -> None:
     keys = _keys(form)
     outcomes = set()
     for _ in range(1500):
-        data = {key: GOOD[key] for key in keys if key in GOOD and chance.random() < 0.9}
+        data: dict[str, object] = {
+            key: GOOD[key] for key in keys if key in GOOD and chance.random() < 0.9
+        }
         for key in chance.sample(keys, chance.randint(0, 3)):
             data[key] = chance.choice(ODD)
         ours = _by_our_checker(form, dict(data))

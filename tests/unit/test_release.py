@@ -12,6 +12,7 @@ from pydantic import TypeAdapter
 from infra.local.lambda_runtime import LocalFunction
 from infra.ops import cli as ops
 from infra.template import Template
+from terminbuchung import forms
 from terminbuchung import release as release_module
 from terminbuchung.bookings import Confirmation, book
 from terminbuchung.clock import BERLIN, iso
@@ -71,14 +72,15 @@ def days_of(items: list[SlotItem]) -> Counter[str]:
 
 
 def form(start: str, email: str = "erika@example.de") -> BookingForm:
-    return BookingForm.model_validate(
+    return forms.parse(
+        BookingForm,
         {
             "location": "oranienburg",
             "service": "beratung",
             "start": start,
             "name": "Erika Mustermann",
             "email": email,
-        }
+        },
     )
 
 

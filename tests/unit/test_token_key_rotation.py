@@ -12,7 +12,7 @@ from datetime import datetime
 import boto3
 import pytest
 
-from terminbuchung import bookings
+from terminbuchung import bookings, forms
 from terminbuchung.config import SiteConfig
 from terminbuchung.errors import AlreadyBooked
 from terminbuchung.forms import BookingForm
@@ -169,14 +169,15 @@ def test_the_guard_holds_across_a_rotation_for_a_person_allowed_several_bookings
     old, rotated = TokenKeys(OLD.encode()), TokenKeys(NEW.encode(), OLD.encode())
 
     def form(start: str) -> BookingForm:
-        return BookingForm.model_validate(
+        return forms.parse(
+            BookingForm,
             {
                 "location": "oranienburg",
                 "service": "beratung",
                 "start": start,
                 "name": "Erika Mustermann",
                 "email": "erika@example.de",
-            }
+            },
         )
 
     bookings.book(form(TUESDAY_10), site, now, old)
