@@ -1,7 +1,7 @@
 """docs/openapi.json: the API's contract (OpenAPI 3.1), written from the code.
 
 `make openapi` (python -m infra.openapi) imports every function of template.yaml that has
-HTTP routes, walks the routes of its Powertools resolver and reads the contract each handler
+HTTP routes, walks the routes of its `http_api.routing.Api` and reads the contract each handler
 carries (http_api.contract.Operation): the form it reads its body or query with (a
 dataclass whose fields carry their rules, terminbuchung.field_rules), its parameters, its
 answers (the domain's dataclasses or the handler's TypedDicts) and its error codes. pydantic
@@ -30,7 +30,6 @@ LAYER = ROOT / "shared"
 if str(LAYER) not in sys.path:
     sys.path.insert(0, str(LAYER))
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver  # noqa: E402
 from pydantic import TypeAdapter  # noqa: E402
 from pydantic.json_schema import JsonSchemaMode  # noqa: E402
 
@@ -42,6 +41,7 @@ from http_api.contract import (  # noqa: E402
     Parameter,
     contract_of,
 )
+from http_api.routing import Api  # noqa: E402
 from terminbuchung import errors, languages  # noqa: E402
 
 DOCUMENT = ROOT / "docs" / "openapi.json"
@@ -121,17 +121,16 @@ def _load(function: str, code_dir: Path, handler: str) -> ModuleType:
 
 
 def resolver_routes(template: Template | None = None) -> list[Route]:
-    """Every route the functions' Powertools resolvers declare, with their handlers."""
+    """Every route the functions declare (their `app`), with their handlers."""
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
     template = template or Template()
     with_routes = {(r.function, r.code_dir, r.handler) for r in template.routes()}
     found = []
     for function, code_dir, handler in sorted(with_routes):
         app = getattr(_load(function, code_dir, handler), "app", None)
-        if not isinstance(app, APIGatewayHttpResolver):
-            raise TypeError(f"{function}: no APIGatewayHttpResolver named app")
-        # The resolver keeps its routes in these two lists (no public accessor).
-        for route in app._static_routes + app._dynamic_routes:
+        if not isinstance(app, Api):
+            raise TypeError(f"{function}: no http_api.routing.Api named app")
+        for route in app.routes:
             found.append(Route(route.method, route.openapi_path, route.func, function))
     return found
 

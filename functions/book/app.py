@@ -3,10 +3,9 @@
 from dataclasses import asdict
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
 
-from http_api import create_api, entry_point, respond
+from http_api import Response, create_api, entry_point, respond
 from http_api.contract import EXAMPLE_CONFIRMATION, Answer, Operation, links_to_the_booking
 from http_api.idempotency import IDEMPOTENCY_KEY, idempotency_key
 from terminbuchung import bookings, clock
@@ -77,7 +76,7 @@ BOOK = Operation(
 
 @app.post("/bookings")
 @BOOK
-def book() -> Response[str]:
+def book() -> Response:
     key = idempotency_key(app)
     form = BOOK.form(app)
     confirmation = bookings.book(

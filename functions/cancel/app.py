@@ -3,10 +3,9 @@
 from dataclasses import asdict
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
 
-from http_api import create_api, entry_point, respond
+from http_api import Response, create_api, entry_point, respond
 from http_api.contract import Answer, Operation
 from terminbuchung import bookings, clock
 from terminbuchung.forms import CancelForm
@@ -37,7 +36,7 @@ CANCEL = Operation(
 
 @app.post("/bookings/<reference>/cancel")
 @CANCEL
-def cancel_booking(reference: str) -> Response[str]:
+def cancel_booking(reference: str) -> Response:
     form = CANCEL.form(app)
     cancellation = bookings.cancel(reference, form.token, clock.now(), token_keys())
     # The dashboard's funnel (template.yaml, Dashboard).

@@ -6,9 +6,8 @@ No table access: the puzzle is signed, so checking a solution needs no stored st
 from typing import TypedDict
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import Response
 
-from http_api import create_api, entry_point, respond
+from http_api import Response, create_api, entry_point, respond
 from http_api.contract import Answer, Operation
 from terminbuchung import clock
 from terminbuchung.config import site_config
@@ -58,7 +57,7 @@ CHALLENGE = Operation(
 
 @app.get("/challenge")
 @CHALLENGE
-def challenge() -> Response[str]:
+def challenge() -> Response:
     return respond(200, new_challenge(site_config().proof_of_work, challenge_key(), clock.now()))
 
 

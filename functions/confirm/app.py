@@ -4,9 +4,8 @@ token from the e-mail's link; from then on the booking counts."""
 from dataclasses import asdict
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import Response
 
-from http_api import create_api, entry_point, respond
+from http_api import Response, create_api, entry_point, respond
 from http_api.contract import EXAMPLE_BOOKING, Answer, Operation
 from terminbuchung import bookings, clock
 from terminbuchung.forms import ConfirmForm
@@ -37,7 +36,7 @@ CONFIRM = Operation(
 
 @app.post("/bookings/<reference>/confirm")
 @CONFIRM
-def confirm_booking(reference: str) -> Response[str]:
+def confirm_booking(reference: str) -> Response:
     form = CONFIRM.form(app)
     details = bookings.confirm(reference, form.token, clock.now(), token_keys())
     return respond(200, asdict(details))

@@ -3,9 +3,8 @@
 from typing import NotRequired, TypedDict
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import Response
 
-from http_api import create_api, entry_point, respond
+from http_api import Response, create_api, entry_point, respond
 from http_api.contract import Answer, Operation
 from terminbuchung import clock, offers
 from terminbuchung.config import site_config
@@ -97,7 +96,7 @@ SLOTS = Operation(
 
 @app.get("/locations")
 @LOCATIONS
-def list_locations() -> Response[str]:
+def list_locations() -> Response:
     site = site_config()
     answer: LocationList = {
         "locations": offers.list_locations(site, clock.now()),
@@ -108,7 +107,7 @@ def list_locations() -> Response[str]:
 
 @app.get("/locations/<location>/slots")
 @SLOTS
-def list_free_slots(location: str) -> Response[str]:
+def list_free_slots(location: str) -> Response:
     query = SLOTS.query_of(app)
     site, now = site_config(), clock.now()
     slots = offers.free_slots(site, location, query, now)

@@ -4,9 +4,8 @@ go to that address by e-mail; the answer is the same for every address."""
 from typing import TypedDict
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import Response
 
-from http_api import create_api, entry_point, respond
+from http_api import Response, create_api, entry_point, respond
 from http_api.contract import Answer, Operation
 from terminbuchung import clock, notices
 from terminbuchung.forms import LookupForm
@@ -43,7 +42,7 @@ LOOK_UP = Operation(
 
 @app.post("/bookings/lookup")
 @LOOK_UP
-def look_up() -> Response[str]:
+def look_up() -> Response:
     form = LOOK_UP.form(app)
     masked = notices.look_up(
         form.email, clock.now(), token_keys(), proof=form.altcha, proof_key=challenge_key()

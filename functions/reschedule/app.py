@@ -5,10 +5,9 @@ time with the token from the e-mail, in one step (the old one stays until the ne
 from dataclasses import asdict
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
 
-from http_api import create_api, entry_point, respond
+from http_api import Response, create_api, entry_point, respond
 from http_api.contract import EXAMPLE_BOOKING, Answer, Operation
 from http_api.idempotency import IDEMPOTENCY_KEY, idempotency_key
 from terminbuchung import clock
@@ -65,7 +64,7 @@ RESCHEDULE = Operation(
 
 @app.post("/bookings/<reference>/reschedule")
 @RESCHEDULE
-def reschedule_booking(reference: str) -> Response[str]:
+def reschedule_booking(reference: str) -> Response:
     key = idempotency_key(app)
     form = RESCHEDULE.form(app)
     moved = reschedule(

@@ -5,9 +5,8 @@ GET /bookings/{reference}/calendar.ics: the same booking as a calendar file, for
 from dataclasses import asdict
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import Response
 
-from http_api import create_api, entry_point, respond
+from http_api import Response, create_api, entry_point, respond
 from http_api.contract import BOOKING_TOKEN, EXAMPLE_BOOKING, Answer, Operation
 from terminbuchung import bookings, clock
 from terminbuchung.config import site_config
@@ -59,13 +58,13 @@ CALENDAR = Operation(
 
 @app.get("/bookings/<reference>")
 @SHOW
-def show_booking(reference: str) -> Response[str]:
+def show_booking(reference: str) -> Response:
     return respond(200, asdict(bookings.show(reference, _token(), token_keys())))
 
 
 @app.get("/bookings/<reference>/calendar.ics")
 @CALENDAR
-def calendar_file(reference: str) -> Response[str]:
+def calendar_file(reference: str) -> Response:
     name, content = bookings.calendar(
         reference,
         _token(),

@@ -5,10 +5,9 @@
 from dataclasses import asdict
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
 
-from http_api import create_api, entry_point, respond
+from http_api import Response, create_api, entry_point, respond
 from http_api.contract import EXAMPLE_CONFIRMATION, Answer, Operation, links_for_the_office
 from http_api.staff import staff_member
 from terminbuchung import bookings, clock, office
@@ -141,7 +140,7 @@ UNDO_NO_SHOW = Operation(
 
 @app.post("/staff/bookings")
 @BOOK_FOR_CALLER
-def book_for_caller() -> Response[str]:
+def book_for_caller() -> Response:
     member = staff_member(app)
     form = BOOK_FOR_CALLER.form(app)
     made = office.book_for_caller(form, site_config(), member, clock.now(), token_keys())
@@ -152,7 +151,7 @@ def book_for_caller() -> Response[str]:
 
 @app.post("/staff/bookings/<reference>/cancel")
 @CANCEL_BY_OFFICE
-def cancel_by_office(reference: str) -> Response[str]:
+def cancel_by_office(reference: str) -> Response:
     member = staff_member(app)
     form = CANCEL_BY_OFFICE.form(app)
     cancelled = office.cancel(member, reference, form.reason, clock.now())
@@ -162,40 +161,40 @@ def cancel_by_office(reference: str) -> Response[str]:
 
 @app.post("/staff/bookings/<reference>/resend")
 @RESEND
-def resend(reference: str) -> Response[str]:
+def resend(reference: str) -> Response:
     return respond(200, asdict(office.resend(staff_member(app), reference, clock.now())))
 
 
 @app.post("/staff/bookings/<reference>/check-in")
 @CHECK_IN
-def check_in(reference: str) -> Response[str]:
+def check_in(reference: str) -> Response:
     return _mark(reference, office.CHECKED_IN)
 
 
 @app.post("/staff/bookings/<reference>/no-show")
 @NO_SHOW
-def no_show(reference: str) -> Response[str]:
+def no_show(reference: str) -> Response:
     return _mark(reference, office.NO_SHOW)
 
 
 @app.delete("/staff/bookings/<reference>/check-in")
 @UNDO_CHECK_IN
-def undo_check_in(reference: str) -> Response[str]:
+def undo_check_in(reference: str) -> Response:
     return _unmark(reference, office.CHECKED_IN)
 
 
 @app.delete("/staff/bookings/<reference>/no-show")
 @UNDO_NO_SHOW
-def undo_no_show(reference: str) -> Response[str]:
+def undo_no_show(reference: str) -> Response:
     return _unmark(reference, office.NO_SHOW)
 
 
-def _mark(reference: str, attendance: str) -> Response[str]:
+def _mark(reference: str, attendance: str) -> Response:
     line = office.mark(staff_member(app), reference, attendance, clock.now())
     return respond(200, asdict(line))
 
 
-def _unmark(reference: str, attendance: str) -> Response[str]:
+def _unmark(reference: str, attendance: str) -> Response:
     line = office.unmark(staff_member(app), reference, attendance, clock.now())
     return respond(200, asdict(line))
 

@@ -7,9 +7,8 @@ from dataclasses import asdict
 from typing import TypedDict
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import Response
 
-from http_api import create_api, entry_point, respond
+from http_api import Response, create_api, entry_point, respond
 from http_api.contract import Answer, Operation
 from http_api.staff import staff_member
 from terminbuchung import clock, office
@@ -78,7 +77,7 @@ REOPEN = Operation(
 
 @app.post("/staff/locations/<location>/closures")
 @CLOSE
-def close(location: str) -> Response[str]:
+def close(location: str) -> Response:
     member = staff_member(app)
     form = CLOSE.form(app)
     done = office.close(site_config(), member, location, form, clock.now(), dry_run=form.dry_run)
@@ -87,7 +86,7 @@ def close(location: str) -> Response[str]:
 
 @app.delete("/staff/locations/<location>/closures/<day>")
 @REOPEN
-def reopen(location: str, day: str) -> Response[str]:
+def reopen(location: str, day: str) -> Response:
     member = staff_member(app)
     the_day = parse_day(day, field="day")
     reopened = office.reopen(site_config(), member, location, the_day, clock.now())

@@ -5,9 +5,8 @@ from dataclasses import asdict
 from typing import TypedDict
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import Response
 
-from http_api import create_api, entry_point, respond
+from http_api import Response, create_api, entry_point, respond
 from http_api.contract import Answer, Operation
 from http_api.staff import staff_member
 from terminbuchung import office
@@ -97,7 +96,7 @@ BOOKING = Operation(
 
 @app.get("/staff/locations/<location>/days/<day>")
 @DAY
-def day(location: str, day: str) -> Response[str]:
+def day(location: str, day: str) -> Response:
     member = staff_member(app)
     listing = office.day_list(site_config(), member, location, parse_day(day, field="day"))
     return respond(200, asdict(listing))
@@ -105,7 +104,7 @@ def day(location: str, day: str) -> Response[str]:
 
 @app.get("/staff/bookings/<reference>")
 @BOOKING
-def booking(reference: str) -> Response[str]:
+def booking(reference: str) -> Response:
     record = office.booking_record(staff_member(app), reference)
     extra: BookingHistory = {"location": record.location, "history": record.history}
     return respond(200, {**asdict(record.appointment), **extra})

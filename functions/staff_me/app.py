@@ -7,9 +7,8 @@ StaffAuthorizer before this runs) and the site configuration; no table access.
 from typing import TypedDict
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import Response
 
-from http_api import create_api, entry_point, respond
+from http_api import Response, create_api, entry_point, respond
 from http_api.contract import Answer, Operation
 from http_api.staff import staff_member
 from terminbuchung.config import SiteConfig, site_config
@@ -72,7 +71,7 @@ ME = Operation(
 
 @app.get("/staff/me")
 @ME
-def me() -> Response[str]:
+def me() -> Response:
     member = staff_member(app)
     site = site_config()
     locations = member.locations(site)

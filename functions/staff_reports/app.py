@@ -8,9 +8,8 @@ bookings' personal data.
 from typing import NotRequired, TypedDict
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import Response
 
-from http_api import create_api, entry_point, respond
+from http_api import Response, create_api, entry_point, respond
 from http_api.contract import Answer, Operation, Parameter
 from http_api.negotiation import preferred_type
 from http_api.staff import staff_member
@@ -64,7 +63,7 @@ EVALUATION = Operation(
 
 @app.get("/staff/reports/evaluation")
 @EVALUATION
-def evaluation_report() -> Response[str]:
+def evaluation_report() -> Response:
     member = staff_member(app)
     today = clock.in_berlin(clock.now()).date()
     period = evaluation.period(app.current_event.query_string_parameters or {}, today)

@@ -12,11 +12,12 @@ from dataclasses import asdict, is_dataclass
 from typing import Any, NotRequired, TypedDict
 
 from aws_lambda_powertools import Logger, Metrics, Tracer, single_metric
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from http_api.routing import Api
+from http_api.routing import Response as Response  # the answer type the handlers return
 from terminbuchung import languages
 from terminbuchung.errors import BookingError, InvalidInput
 from terminbuchung.references import new_reference
@@ -98,7 +99,7 @@ def _plain(value: object) -> object:
     raise TypeError(f"not JSON: {type(value).__name__}")
 
 
-def respond(status: int, payload: object, headers: dict[str, str] | None = None) -> Response[str]:
+def respond(status: int, payload: object, headers: dict[str, str] | None = None) -> Response:
     return Response(
         status_code=status,
         content_type="application/json; charset=utf-8",
@@ -108,7 +109,7 @@ def respond(status: int, payload: object, headers: dict[str, str] | None = None)
     )
 
 
-def error_response(error: BookingError, language: str = languages.GERMAN) -> Response[str]:
+def error_response(error: BookingError, language: str = languages.GERMAN) -> Response:
     """The error's JSON answer, its message in `language` (answer_language): the one place
     where an error is put into words for the citizen."""
     status = status_of(error.code)
@@ -133,12 +134,12 @@ def answer_language(headers: Mapping[str, str], body: str | None, base64_body: b
     return languages.preferred(headers.get("accept-language"))
 
 
-def _language_of(app: APIGatewayHttpResolver) -> str:
+def _language_of(app: Api) -> str:
     event = app.current_event
     return answer_language(event.headers, event.body, bool(event.is_base64_encoded))
 
 
-def json_body(app: APIGatewayHttpResolver) -> object:
+def json_body(app: Api) -> object:
     """The request's JSON body, or InvalidInput saying what is wrong with it."""
     event = app.current_event
     media_type = (event.headers.get("content-type") or "").split(";", 1)[0].strip().lower()
@@ -162,16 +163,16 @@ def json_body(app: APIGatewayHttpResolver) -> object:
         raise InvalidInput(field=None, code="body_not_json") from None
 
 
-def create_api(logger: Logger) -> APIGatewayHttpResolver:
-    app = APIGatewayHttpResolver()
+def create_api(logger: Logger) -> Api:
+    app = Api()
 
-    @app.exception_handler(BookingError)  # type: ignore[untyped-decorator]
-    def _booking_error(error: BookingError) -> Response[str]:
+    @app.exception_handler(BookingError)
+    def _booking_error(error: BookingError) -> Response:
         logger.info("request refused", extra={"code": error.code, "field": error.field})
         return error_response(error, _language_of(app))
 
     @app.not_found
-    def _not_found(_: Exception) -> Response[str]:
+    def _not_found(_: Exception) -> Response:
         # This answers the API's $default route too: unknown paths, and known paths with
         # another method (the function cannot know the other functions' routes, so 404).
         event = app.current_event
@@ -181,15 +182,15 @@ def create_api(logger: Logger) -> APIGatewayHttpResolver:
             return Response(status_code=204, content_type=None, body="")
         return error_response(BookingError(field=None, code="not_found"), _language_of(app))
 
-    @app.exception_handler(Exception)  # type: ignore[untyped-decorator]
-    def _unexpected(_: Exception) -> Response[str]:
+    @app.exception_handler(Exception)
+    def _unexpected(_: Exception) -> Response:
         # The stack goes to the log (no personal data in our exceptions). The citizen gets
         # an error number short enough to read out on the phone (8 characters, no 0/O or
         # 1/I/L), which the log line carries too, so support finds it by that number.
         error_number = new_reference().replace("-", "")
         logger.exception("unexpected error", extra={"error_number": error_number})
         count_unexpected_error()
-        request_id = app.current_event.request_context.request_id
+        request_id = app.current_event.request_id
         language = _language_of(app)
         message = languages.text(language, "error.internal_error", error_number=error_number)
         body: ErrorAnswer = {
@@ -215,7 +216,7 @@ def count_unexpected_error() -> None:
 
 
 def entry_point(
-    app: APIGatewayHttpResolver, logger: Logger, tracer: Tracer, metrics: Metrics | None = None
+    app: Api, logger: Logger, tracer: Tracer, metrics: Metrics | None = None
 ) -> Handler:
     """The Lambda handler for an API: correlation ids, traces without payloads, metrics."""
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
+    from http_api.routing import Api
 
 # The handler's attribute infra/openapi.py finds the contract under.
 CONTRACT_ATTRIBUTE = "api_contract"
@@ -147,7 +147,7 @@ class Operation[Form = object, Query = object]:
         setattr(handler, CONTRACT_ATTRIBUTE, self)
         return handler
 
-    def form(self, app: "APIGatewayHttpResolver") -> Form:
+    def form(self, app: "Api") -> Form:
         """The request's JSON body checked as `body`, or the API's 4xx naming the field."""
         from http_api import json_body
         from terminbuchung.forms import parse
@@ -156,7 +156,7 @@ class Operation[Form = object, Query = object]:
             raise TypeError(f"{self.summary}: no body in the contract")
         return parse(self.body, json_body(app))
 
-    def query_of(self, app: "APIGatewayHttpResolver") -> Query:
+    def query_of(self, app: "Api") -> Query:
         """The query string checked as `query`."""
         from terminbuchung.forms import parse
 

@@ -10,8 +10,7 @@ as `cognito:groups` arrives as `"[admin oranienburg]"`. The local stack does the
 import json
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
-
+from http_api.routing import Api
 from terminbuchung.staff_members import StaffMember, Unauthorized
 
 # ID tokens name the user in `cognito:username`, access tokens in `username`.
@@ -61,6 +60,6 @@ def member_from_claims(claims: dict[str, Any] | None) -> StaffMember:
     return StaffMember(username=username, groups=groups_claim(claims.get(_GROUPS_CLAIM)))
 
 
-def staff_member(app: APIGatewayHttpResolver) -> StaffMember:
+def staff_member(app: Api) -> StaffMember:
     """The member of staff making the current request (401 `unauthorized` if none)."""
     return member_from_claims(jwt_claims(app.current_event.raw_event))

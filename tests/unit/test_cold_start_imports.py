@@ -1,7 +1,8 @@
 """What a function's cold start imports: nothing it does not need (issue 14). pydantic
 checks the site configuration at build time and writes the API's document; no function
-imports it. The mail templates, the holidays and the e-mail address check are imported
-only by the functions that use them, and only on first use."""
+imports it, nor Powertools' HTTP resolver (http_api.routing routes). The mail templates,
+the holidays and the e-mail address check are imported only by the functions that use
+them, and only on first use."""
 
 import subprocess
 import sys
@@ -15,6 +16,9 @@ FUNCTIONS = sorted(p.parent.name for p in (ROOT / "functions").glob("*/app.py"))
 IMPORTED_ONLY_BY = {
     "pydantic": set(),
     "pydantic_core": set(),
+    # Powertools' event_handler package loads every resolver it has, AppSync with asyncio.
+    "aws_lambda_powertools.event_handler": set(),
+    "asyncio": {"send_email"},  # Powertools' batch utilities (the outbox stream) import it
     "email_validator": set(),  # on the first address checked (terminbuchung.forms)
     "holidays": set(),  # on the first day released (terminbuchung.schedule)
     "babel": set(),  # on the first date written in an e-mail (terminbuchung.languages)
@@ -25,7 +29,7 @@ PROBE = """
 import sys
 sys.path[:0] = [{task!r}, {shared!r}]
 import app
-print(" ".join(sorted({{name.split(".")[0] for name in sys.modules}})))
+print(" ".join(sorted(sys.modules)))
 """
 
 
