@@ -254,7 +254,9 @@ def main() -> None:
     build = logs / "build"
     build_layer_and_functions(build)
     results["layer"] = bench_cold_start.layer_size(build)
-    results["cold_start"] = bench_cold_start.import_ratios(3 if args.quick else 7, build)
+    # 11 rounds: a median steady enough that one run tells the handlers apart (each sample
+    # moves by up to 10 % with the machine).
+    results["cold_start"] = bench_cold_start.import_ratios(3 if args.quick else 11, build)
 
     with dynamodb_local(logs / "ddb.log") as endpoint:
         measured = bench_requests.requests_in_process(endpoint, rounds=50 if args.quick else 200)

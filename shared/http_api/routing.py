@@ -12,7 +12,7 @@ and Tracer stay. tests/unit/test_routing.py holds the matching to Powertools' ow
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 # A path variable takes what Powertools' resolver takes: RFC 3986's unreserved and
 # sub-delimiter characters, ':' and '@', percent escapes, and these others API Gateway
@@ -71,8 +71,9 @@ class Request:
         self.path = path[len(stage) + 1 :] if stage != "$default" else path
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(NamedTuple):
+    """One route of a function: its method and path, the handler, the path's pattern."""
+
     method: str
     path: str  # as written at the handler, e.g. /bookings/<reference>
     func: RouteHandler

@@ -27,6 +27,7 @@ from terminbuchung.errors import (
     TooLate,
 )
 from terminbuchung.forms import Applicant, BookingForm, as_sent
+from terminbuchung.holds import settle
 from terminbuchung.offers import online_service, open_location
 from terminbuchung.people import mailbox
 from terminbuchung.proof_of_work import to_spend
@@ -344,27 +345,6 @@ def confirm(reference: str, token: str, now: datetime, keys: TokenKeys) -> Booki
         # went to the mistyped address) confirms nothing.
         raise HoldExpired()
     return _details(item, status)
-
-
-def settle(item: BookingItem, now: datetime) -> str:
-    """A pending booking is confirmed (in time) or expires (too late): the status it ends in.
-
-    Each transaction holds only while the booking is pending, so of any number of clicks,
-    schedules and sweeps racing each other one decides, and the others read what it did.
-    """
-    try:
-        if now < item.confirm_by:
-            if table.confirm(item, now):
-                logger.info("booking confirmed", extra={"reference": item.reference})
-                return BookingItem.CONFIRMED
-        elif table.expire(item, now):
-            logger.info("booking expired unconfirmed", extra={"reference": item.reference})
-            return BookingItem.EXPIRED
-    except table.Contended:
-        raise Busy() from None
-    except table.SeatNotFree:
-        raise SlotUnavailable() from None
-    return _load(item.reference).status
 
 
 def cancel(reference: str, token: str, now: datetime, keys: TokenKeys) -> Cancellation:

@@ -21,6 +21,7 @@ from typing import (
     Any,
     Final,
     Literal,
+    NamedTuple,
     Protocol,
     Union,
     get_args,
@@ -450,8 +451,9 @@ def _raise(error: Exception) -> Any:
     raise error
 
 
-@dataclass(frozen=True)
-class _Field:
+class _Field(NamedTuple):
+    """A form's field as the checker reads it."""
+
     name: str
     key: str  # as sent: the alias, if the field has one
     check: _Check

@@ -10,8 +10,9 @@
    (`sweep`): every pending booking past its time is freed then.
 4. A confirmation that comes too late expires the booking itself (bookings.confirm).
 
-All of them end in one transaction that holds only while the booking is pending
-(table.bookings.expire), so any number of them may run, in any order, at once.
+All of them end in `settle`, the one place a pending booking ends (confirmed in time, or
+expired): one transaction that holds only while the booking is pending
+(table.bookings.confirm/expire), so any number of them may run, in any order, at once.
 """
 
 import json
@@ -22,9 +23,9 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from terminbuchung.bookings import settle
 from terminbuchung.clock import in_berlin
 from terminbuchung.config import SiteConfig
+from terminbuchung.errors import BookingNotFound, Busy, SlotUnavailable
 from terminbuchung.settings import read_settings
 from terminbuchung.table import bookings as table
 from terminbuchung.table.items import BookingItem
@@ -90,6 +91,30 @@ def schedule_expiry(booking: BookingItem, now: datetime) -> bool:
 
 class HoldNotDue(Exception):
     """The schedule fired before the booking's time (clocks differ): Scheduler retries."""
+
+
+def settle(item: BookingItem, now: datetime) -> str:
+    """A pending booking is confirmed (in time) or expires (too late): the status it ends in.
+
+    Each transaction holds only while the booking is pending, so of any number of clicks,
+    schedules and sweeps racing each other one decides, and the others read what it did.
+    """
+    try:
+        if now < item.confirm_by:
+            if table.confirm(item, now):
+                logger.info("booking confirmed", extra={"reference": item.reference})
+                return BookingItem.CONFIRMED
+        elif table.expire(item, now):
+            logger.info("booking expired unconfirmed", extra={"reference": item.reference})
+            return BookingItem.EXPIRED
+    except table.Contended:
+        raise Busy() from None
+    except table.SeatNotFree:
+        raise SlotUnavailable() from None
+    settled = table.load(item.reference)
+    if settled is None:
+        raise BookingNotFound()
+    return settled.status
 
 
 def expire_hold(reference: str, now: datetime) -> str:

@@ -7,7 +7,7 @@ local stack set the environment and clear those caches; import order does not ma
 """
 
 import os
-from dataclasses import dataclass
+from typing import NamedTuple
 
 DEFAULT_REGION = "eu-central-1"
 DEFAULT_SITE_CONFIG = "oberhavel.toml"
@@ -18,8 +18,10 @@ class SettingsError(Exception):
     """A variable the deployment must set is missing; the message names it."""
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
+    """The environment a function runs in. A NamedTuple rather than a dataclass: the same
+    frozen record, made in a tenth of the time at every cold start (issue 14)."""
+
     table_name: str
     region: str
     # Only the local stack and the integration tests point elsewhere (DynamoDB Local).
