@@ -11,6 +11,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from terminbuchung import clock
+from terminbuchung.cold_start import init_done
 from terminbuchung.holds import expire_hold
 from terminbuchung.tracing import lambda_tracer
 
@@ -25,3 +26,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     status = expire_hold(reference, clock.now())
     logger.info("hold settled", extra={"reference": reference, "status": status})
     return {"reference": reference, "status": status}
+
+
+# Everything this module makes is made: the collector runs again (terminbuchung.cold_start).
+init_done()

@@ -12,6 +12,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from terminbuchung import clock
+from terminbuchung.cold_start import init_done
 from terminbuchung.config import site_config
 from terminbuchung.release import release_slots
 from terminbuchung.tracing import lambda_tracer
@@ -53,3 +54,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         "resized": report.resized,
         "by_day": {f"{loc} {day}": n for (loc, day), n in sorted(report.created.items())},
     }
+
+
+# Everything this module makes is made: the collector runs again (terminbuchung.cold_start).
+init_done()

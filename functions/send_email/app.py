@@ -17,6 +17,7 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from terminbuchung.cold_start import init_done
 from terminbuchung.holds import schedule_expiry
 from terminbuchung.mail.delivery import (
     MailNotSent,
@@ -124,3 +125,7 @@ def partial_failures(
         except Exception:  # any failure is the record's: Lambda retries it
             failed.append({"itemIdentifier": record["dynamodb"]["SequenceNumber"]})
     return {"batchItemFailures": failed}
+
+
+# Everything this module makes is made: the collector runs again (terminbuchung.cold_start).
+init_done()

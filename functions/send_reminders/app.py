@@ -10,6 +10,7 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from terminbuchung.cold_start import init_done
 from terminbuchung.holds import sweep
 from terminbuchung.mail.delivery import sending_for
 from terminbuchung.mail.reminders import send_reminders
@@ -49,3 +50,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         "already_sent": run.already_sent,
         "skipped": run.skipped,
     }
+
+
+# Everything this module makes is made: the collector runs again (terminbuchung.cold_start).
+init_done()

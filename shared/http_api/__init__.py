@@ -19,6 +19,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from http_api.routing import Api
 from http_api.routing import Response as Response  # the answer type the handlers return
 from terminbuchung import languages
+from terminbuchung.cold_start import init_done
 from terminbuchung.errors import BookingError, InvalidInput
 from terminbuchung.references import new_reference
 
@@ -228,6 +229,8 @@ def entry_point(
             return _bypassed_the_edge(event)
         return app.resolve(event, context)
 
+    # The last line of an API function's module: its objects are made (terminbuchung.cold_start).
+    init_done()
     return metrics.log_metrics(handler) if metrics else handler
 
 
