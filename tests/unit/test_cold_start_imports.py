@@ -4,14 +4,10 @@ imports it, nor Powertools' HTTP resolver (http_api.routing routes). The mail te
 the holidays and the e-mail address check are imported only by the functions that use
 them, and only on first use."""
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-FUNCTIONS = sorted(p.parent.name for p in (ROOT / "functions").glob("*/app.py"))
+from tests.unit.lambda_import import FUNCTIONS, import_as_lambda
+
 # Heavy packages no function imports at its cold start, and why, or where they load instead.
 NOT_AT_A_COLD_START = {
     "pydantic": "the site configuration is checked at build time (terminbuchung.config)",
@@ -26,11 +22,8 @@ NOT_AT_A_COLD_START = {
     "asyncio": "no function is async",
 }
 
-PROBE = """
-import sys
-sys.path[:0] = [{task!r}, {shared!r}]
+AFTER_IMPORT = """
 import gc
-import app
 print(gc.isenabled(), gc.get_freeze_count() > 0)
 print(" ".join(sorted(sys.modules)))
 """
@@ -38,21 +31,8 @@ print(" ".join(sorted(sys.modules)))
 
 @pytest.mark.parametrize("function", FUNCTIONS)
 def test_a_cold_start_imports_only_what_the_function_needs(function: str) -> None:
-    environment = {
-        "AWS_DEFAULT_REGION": "eu-central-1",
-        "AWS_LAMBDA_FUNCTION_NAME": function,
-        "TABLE_NAME": "cold-start-test",
-        "POWERTOOLS_SERVICE_NAME": "terminbuchung",
-        "POWERTOOLS_TRACE_DISABLED": "true",
-        "LAMBDA_TASK_ROOT": "/var/task",
-        "PATH": "/usr/bin:/bin",
-    }
-    probe = PROBE.format(task=str(ROOT / "functions" / function), shared=str(ROOT / "shared"))
-    answer = subprocess.run(
-        [sys.executable, "-c", probe], env=environment, capture_output=True, text=True, check=False
-    )
-    assert answer.returncode == 0, answer.stderr[-2000:]
-    collector, imported_names = answer.stdout.split("\n", 1)
+    output = import_as_lambda(function, AFTER_IMPORT)
+    collector, imported_names = output.split("\n", 1)
     # Paused while the modules loaded, what they made frozen, then running again
     # (terminbuchung.cold_start): no function may leave the collector off.
     assert collector == "True True"

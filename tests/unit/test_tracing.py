@@ -1,40 +1,17 @@
 """Tracing off costs no X-Ray SDK at a cold start; on, every function traces with it."""
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-FUNCTIONS = sorted(p.parent.name for p in (ROOT / "functions").glob("*/app.py"))
+from tests.unit.lambda_import import FUNCTIONS, import_as_lambda
 
-PROBE = """
-import sys
-sys.path[:0] = [{task!r}, {shared!r}]
-import app
+AFTER_IMPORT = """
 recorder_imported = "aws_xray_sdk.core" in sys.modules
 print(type(app.tracer.provider).__module__, recorder_imported, app.tracer.disabled)
 """
 
 
 def _import_handler(function: str, trace_disabled: str) -> list[str]:
-    environment = {
-        "AWS_DEFAULT_REGION": "eu-central-1",
-        "AWS_LAMBDA_FUNCTION_NAME": function,
-        "TABLE_NAME": "tracing-test",
-        "POWERTOOLS_SERVICE_NAME": "terminbuchung",
-        "POWERTOOLS_TRACE_DISABLED": trace_disabled,
-        "PATH": "/usr/bin:/bin",
-        # Outside Lambda (no task root) Powertools never traces; here we are "inside".
-        "LAMBDA_TASK_ROOT": "/var/task",
-    }
-    probe = PROBE.format(task=str(ROOT / "functions" / function), shared=str(ROOT / "shared"))
-    answer = subprocess.run(
-        [sys.executable, "-c", probe], env=environment, capture_output=True, text=True, check=False
-    )
-    assert answer.returncode == 0, answer.stderr[-2000:]
-    return answer.stdout.split()
+    return import_as_lambda(function, AFTER_IMPORT, trace_disabled=trace_disabled).split()
 
 
 @pytest.mark.parametrize("function", FUNCTIONS)
