@@ -39,16 +39,10 @@ from terminbuchung.languages import CODES, GERMAN, Language, Term, catalogue
 _LOCAL_PART_LIMIT = 64
 
 
-def _invalid(key: str, **values: object) -> FieldProblem:
-    """A field's problem: the catalogue's key and its values, so the API can say it in the
-    citizen's language (terminbuchung.languages)."""
-    return FieldProblem(key, **values)
-
-
 def _plain_text(value: str) -> str:
     value = unicodedata.normalize("NFC", " ".join(value.split()))
     if any(unicodedata.category(char).startswith("C") for char in value):
-        raise _invalid("field.plain_text")
+        raise FieldProblem("field.plain_text")
     return value
 
 
@@ -66,7 +60,7 @@ def _instant(value: object) -> datetime:
                 return in_berlin(moment)
     except ValueError:
         pass
-    raise _invalid("field.instant")
+    raise FieldProblem("field.instant")
 
 
 def _day(value: object) -> date:
@@ -77,14 +71,14 @@ def _day(value: object) -> date:
                 return day
     except ValueError:
         pass
-    raise _invalid("field.day")
+    raise FieldProblem("field.day")
 
 
 def _clock_time(value: object) -> time:
     if isinstance(value, str) and re.fullmatch(r"[0-9]{2}:[0-9]{2}", value.strip()):
         with suppress(ValueError):
             return time.fromisoformat(value.strip())
-    raise _invalid("field.clock_time")
+    raise FieldProblem("field.clock_time")
 
 
 def _email(value: str) -> str:
@@ -92,9 +86,9 @@ def _email(value: str) -> str:
     value = unicodedata.normalize("NFKC", value)
     local = value.rpartition("@")[0]
     if len(local) > _LOCAL_PART_LIMIT:
-        raise _invalid("field.email_local_part_too_long", limit=_LOCAL_PART_LIMIT)
+        raise FieldProblem("field.email_local_part_too_long", limit=_LOCAL_PART_LIMIT)
     if not local_part_deliverable(value):
-        raise _invalid("field.email_undeliverable")
+        raise FieldProblem("field.email_undeliverable")
     # Imported here: ~25 ms of a cold start that only functions reading an address pay.
     from email_validator import EmailNotValidError, validate_email
 
@@ -102,14 +96,14 @@ def _email(value: str) -> str:
         # Syntax only: a DNS lookup per booking would make the form as slow as the resolver.
         address = validate_email(value, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError:
-        raise _invalid("field.email") from None
+        raise FieldProblem("field.email") from None
     # A domain with umlauts is kept in its ASCII form (see terminbuchung.addresses).
     return address.ascii_email or address.normalized
 
 
 def _phone(value: str) -> str:
     if not re.fullmatch(r"\+?[0-9][0-9 ()/-]{4,28}[0-9]", value):
-        raise _invalid("field.phone")
+        raise FieldProblem("field.phone")
     return value
 
 
@@ -123,13 +117,13 @@ def _household_number(value: str) -> str:
     # spelling: the one-booking-per-household rule counts this exact text.
     compact = re.sub(r"[\s/-]", "", _ascii_digits(unicodedata.normalize("NFKC", value))).upper()
     if not re.fullmatch(r"[0-9]{5}BG[0-9]{7}", compact, flags=re.ASCII):
-        raise _invalid("field.household_number")
+        raise FieldProblem("field.household_number")
     return compact
 
 
 def _language(value: object) -> object:
     if value not in CODES:
-        raise _invalid("field.language", codes=", ".join(CODES))
+        raise FieldProblem("field.language", codes=", ".join(CODES))
     return value
 
 
@@ -335,14 +329,14 @@ def _problem(refused: _Refused) -> InvalidInput:
     return InvalidInput(field=field_name, code=refused.code, key=refused.key, values=values)
 
 
-def _wrong_type(value: object) -> _Refused:
+def _wrong_type() -> _Refused:
     return _Refused("field_invalid", "field.check")
 
 
 def _text(strip: bool) -> _Check:
     def check(value: object) -> object:
         if not isinstance(value, str):
-            raise _wrong_type(value)
+            raise _wrong_type()
         return value.strip() if strip else value
 
     return check
@@ -352,7 +346,7 @@ def _of_type(kind: type) -> _Check:
     def check(value: object) -> object:
         # bool is an int, and a datetime a date: the exact type, as pydantic's strict check.
         if type(value) is not kind:
-            raise _wrong_type(value)
+            raise _wrong_type()
         return value
 
     return check
@@ -375,9 +369,10 @@ def _length(rule: Length, inner: _Check) -> _Check:
 def _before(function: _Check, inner: _Check) -> _Check:
     def check(value: object) -> object:
         try:
-            return inner(function(value))
+            converted = function(value)
         except FieldProblem as problem:
             raise _Refused("field_invalid", problem.key, problem.values) from None
+        return inner(converted)
 
     return check
 
@@ -407,7 +402,7 @@ def _check_of(hint: object, settings: Mapping[str, object]) -> _Check:  # noqa: 
         return lambda value: None if value is None else some(value)
     if origin is Literal:
         allowed = get_args(hint)
-        return lambda value: value if value in allowed else _raise(_wrong_type(value))
+        return lambda value: value if value in allowed else _raise(_wrong_type())
     if hint is Any:
         return lambda value: value
     if hint is str:
@@ -441,7 +436,7 @@ def _with_rules(inner_type: object, rules: list[object], settings: Mapping[str, 
 def _nested(form: type) -> _Check:
     def check(value: object) -> object:
         if not isinstance(value, dict):
-            raise _wrong_type(value)
+            raise _wrong_type()
         return _checked(form, value)
 
     return check
